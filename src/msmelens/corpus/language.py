@@ -1,0 +1,26 @@
+"""Cheap language guess (en/es/fr) from stopword counts on a sample of the text."""
+
+from __future__ import annotations
+
+import re
+
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(["the", "of", "and", "to", "in", "shall", "be", "that", "for", "with", "by", "this", "or", "any", "party", "parties", "which"]),
+    "es": frozenset(["el", "la", "los", "las", "de", "del", "y", "en", "que", "por", "con", "para", "una", "las", "partes", "parte", "se", "su", "al"]),
+    "fr": frozenset(
+        ["le", "la", "les", "des", "du", "et", "en", "que", "pour", "avec", "une", "au", "aux", "sur", "est", "ses", "leur", "parties", "partie"]
+    ),
+}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def detect_language(text: str, sample: int = 20000) -> str:
+    """Return "en", "es", "fr" or "" (too little text to tell)."""
+    words = _WORD.findall(text[:sample].lower())
+    if len(words) < 5:
+        return ""
+    scores = {lang: sum(1 for w in words if w in stops) for lang, stops in _STOPWORDS.items()}
+    best = max(scores, key=lambda k: scores[k])
+    if scores[best] < 2:
+        return ""
+    return best

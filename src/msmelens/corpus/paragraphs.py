@@ -1,0 +1,41 @@
+"""Split an article's text into paragraphs at numbered markers and layout breaks.
+
+ToTA texts are often one line with double spaces where line breaks were; other readers keep newlines.
+A break (blank line, newline or run of 2+ spaces) starts a paragraph when the text before it ends a
+sentence or clause, or when the text after it is a paragraph marker ("1.", "(a)", "(iv)"). A marker after
+a sentence end starts a paragraph even after a single space ("... Agreement. 2. Each Party ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARKER = r"(?:\d{1,3}(?:\.\d{1,3})*\.|\(\d{1,3}\)|\([a-z]{1,3}\)|\([ivxlc]{1,6}\))"
+_MARKER_AT = re.compile(_MARKER + r"(?=\s)")
+_BREAK = re.compile(r"\s*\n\s*|[ \t\u00a0]{2,}|(?<=[.;:])[ ](?=" + _MARKER + r"\s)")
+_ENDS_CLAUSE = frozenset(".;:!?")
+_MIN_LEN = 4
+
+
+def split_spans(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) spans of the paragraphs of ``text``, stripped, covering all non-space text."""
+    spans: list[tuple[int, int]] = []
+    start = len(text) - len(text.lstrip())
+    n = len(text)
+    for m in _BREAK.finditer(text, start):
+        b, e = m.span()
+        if e >= n or b <= start:
+            continue
+        prev = text[b - 1]
+        blank = text.count("\n", b, e) >= 2
+        if not (blank or prev in _ENDS_CLAUSE or _MARKER_AT.match(text, e)):
+            continue
+        if b - start >= _MIN_LEN:
+            spans.append((start, b))
+            start = e
+    end = len(text.rstrip())
+    if end > start:
+        spans.append((start, end))
+    elif spans:
+        spans[-1] = (spans[-1][0], end)
+    return spans
