@@ -1,0 +1,59 @@
+"""The JSON API, mounted at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
+
+Endpoints only validate, call selectors/services/the lens, and serialise. Every error is JSON
+``{"detail": ..., "code": ...}`` (see ``errors``).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Router
+from ninja.operation import Operation
+
+from msmelens import __version__
+from msmelens.api.errors import ApiError, install_handlers
+from msmelens.api.routers import agreements, countries, lens, overview, provisions, search
+
+DESCRIPTION = """\
+Read-only access to trade agreements seen through the MSME lens: which provisions matter to micro, small and
+medium-sized enterprises (explicitly or implicitly), in which of eight obstacle categories, binding or soft,
+and which WTO bodies' work they overlap. Also runs the lens on your own text or file (nothing is stored).
+
+Errors are always JSON `{"detail": "readable message", "code": "machine_code"}`. Lists are paginated with
+`limit` (1 to 200) and `offset`; the response carries `count` and a `next` URL.
+"""
+
+
+class MsmeLensAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return operation.view_func.__name__  # short, unique names: list_agreements, analyze, ...
+
+
+api = MsmeLensAPI(
+    title="MSME Lens API",
+    version=__version__,
+    description=DESCRIPTION,
+    urls_namespace="api",
+)
+install_handlers(api)
+
+api.add_router("/agreements", agreements.router)
+api.add_router("/provisions", provisions.router)
+api.add_router("/search", search.router)
+api.add_router("/countries", countries.router)
+api.add_router("/lens", lens.router)
+api.add_router("", overview.router)
+
+
+fallback = Router(tags=["fallback"])
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False, url_name="not_found"
+)
+def unknown_endpoint(request: HttpRequest, rest: str) -> None:
+    """Any other path under /api/v1/: a JSON 404 instead of an HTML page."""
+    raise ApiError(404, "not_found", f"There is no API endpoint at {request.path}. See /api/v1/docs.")
+
+
+api.add_router("", fallback)  # last, so it only catches what no other route matched

@@ -1,0 +1,113 @@
+"""/agreements: list, detail, provisions, provisions export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, StreamingHttpResponse
+from ninja import Field, Path, Query, Router, Schema
+
+from msmelens.agreements.models import Agreement
+from msmelens.api import serialize
+from msmelens.api.errors import not_found
+from msmelens.api.export import openapi_responses, stream_provisions
+from msmelens.api.lazy import selectors
+from msmelens.api.schemas import (
+    AgreementDetail,
+    AgreementFilters,
+    AgreementPage,
+    ErrorOut,
+    ExportFormat,
+    PageParams,
+    ProvisionFilters,
+    ProvisionPage,
+)
+
+router = Router(tags=["agreements"])
+
+ERRORS = {404: ErrorOut, 422: ErrorOut}
+
+
+class LensIdPath(Schema):
+    lens_id: str = Field(
+        ..., max_length=64, description="The agreement's lens id: 'tota-N' for ToTA agreements, else 'doc-…'."
+    )
+
+
+class ExportParams(Schema):
+    format: ExportFormat = Field("csv", description="'csv' (lists joined by ';') or 'json' (an array).")
+
+
+def _get(lens_id: str) -> Agreement:
+    try:
+        return selectors.agreement_get(lens_id=lens_id)
+    except Agreement.DoesNotExist:
+        raise not_found("agreement", lens_id) from None
+
+
+@router.get(
+    "",
+    response={200: AgreementPage, 422: ErrorOut},
+    url_name="agreement_list",
+    summary="List agreements",
+    description="Agreements with their MSME counts and coverage, filtered and sorted, one page at a time.",
+)
+def list_agreements(
+    request: HttpRequest, filters: Query[AgreementFilters], paging: Query[PageParams]
+) -> dict[str, Any]:
+    qs = selectors.agreement_list(**filters.dict())
+    count = qs.count()
+    rows = qs[paging.offset : paging.offset + paging.limit]
+    items = [serialize.agreement_item(a) for a in rows]
+    return serialize.page(request, count=count, limit=paging.limit, offset=paging.offset, items=items)
+
+
+@router.get(
+    "/{lens_id}",
+    response={200: AgreementDetail, **ERRORS},
+    url_name="agreement_detail",
+    summary="One agreement",
+    description="An agreement's metadata and its MSME profile (counts, coverage per category, SME chapter).",
+)
+def get_agreement(request: HttpRequest, path: Path[LensIdPath]) -> dict[str, Any]:
+    return serialize.agreement_detail(_get(path.lens_id))
+
+
+@router.get(
+    "/{lens_id}/provisions",
+    response={200: ProvisionPage, **ERRORS},
+    url_name="agreement_provisions",
+    summary="An agreement's provisions",
+    description="The lens records of one agreement's provisions in reading order, filtered, one page at a time.",
+)
+def list_provisions(
+    request: HttpRequest,
+    path: Path[LensIdPath],
+    filters: Query[ProvisionFilters],
+    paging: Query[PageParams],
+) -> dict[str, Any]:
+    agreement = _get(path.lens_id)
+    qs = selectors.provision_list(agreement=agreement, **filters.dict())
+    count = qs.count()
+    rows = qs[paging.offset : paging.offset + paging.limit]
+    items = [serialize.provision_record(p, agreement.lens_id) for p in rows]
+    return serialize.page(request, count=count, limit=paging.limit, offset=paging.offset, items=items)
+
+
+@router.get(
+    "/{lens_id}/provisions/export",
+    response=ERRORS,
+    url_name="agreement_provisions_export",
+    summary="Export an agreement's provisions",
+    description="All of one agreement's provisions matching the filters, streamed as CSV or JSON.",
+    openapi_extra={"responses": openapi_responses("#/components/schemas/ProvisionOut")},
+)
+def export_provisions(
+    request: HttpRequest,
+    path: Path[LensIdPath],
+    params: Query[ExportParams],
+    filters: Query[ProvisionFilters],
+) -> StreamingHttpResponse:
+    agreement = _get(path.lens_id)
+    qs = selectors.provision_list(agreement=agreement, **filters.dict())
+    return stream_provisions(qs, fmt=params.format, filename=f"{agreement.lens_id}-provisions")

@@ -1,0 +1,295 @@
+"""Request and response schemas of the JSON API (pydantic models via django-ninja).
+
+Query parameter models carry the limits (page size, string lengths) so the OpenAPI schema states them and
+bad input is refused with a readable 422 before any selector runs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+
+from msmelens.lens.taxonomy import CATEGORIES, COMMITTEES
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+MAX_OFFSET = 1_000_000
+MAX_ANALYZE_CHARS = 2_000_000
+
+# printable text only: control characters (NUL breaks PostgreSQL) are refused with a 422
+_SAFE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+SafeStr = Annotated[str, Field(max_length=200, pattern=_SAFE)]
+
+Relevance = Literal["explicit", "implicit", "none"]
+Category = Literal[CATEGORIES]  # type: ignore[valid-type]
+Committee = Literal[tuple(COMMITTEES)]  # type: ignore[valid-type]
+Binding = Literal["binding", "soft"]
+Sort = Literal["coverage", "name", "year", "-year"]
+ExportFormat = Literal["csv", "json"]
+Unit = Literal["article", "paragraph"]
+Year = Annotated[int, Field(ge=1000, le=2999)]
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="A readable message naming the parameter, file or id at fault.")
+    code: str = Field(
+        description="A stable machine-readable error code, e.g. 'not_found', 'invalid_parameter'."
+    )
+
+
+# ---------- query parameters ----------
+
+
+class PageParams(Schema):
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size (1 to 200).")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Number of items to skip (0 to 1,000,000).")
+
+
+class AgreementFilters(Schema):
+    party: SafeStr = Field(None, description="ISO 3166-1 alpha-3 code of a party, e.g. 'JPN'.")
+    region: SafeStr = Field(None, description="Region as stored in ToTA, e.g. 'Asia'.")
+    year_from: Year = Field(None, description="Signed in or after this year.")
+    year_to: Year = Field(None, description="Signed in or before this year.")
+    status: SafeStr = Field(None, description="Status as stored, e.g. 'In Force'.")
+    category: Category = Field(None, description="Only agreements with a provision in this category.")
+    relevance: Relevance = Field(
+        None, description="Only agreements with at least one provision of this MSME relevance."
+    )
+    sort: Sort = Field(
+        "coverage", description="'coverage' (MSME coverage, highest first), 'name', 'year', '-year'."
+    )
+
+
+class ProvisionFilters(Schema):
+    relevance: Relevance = Field(None, description="MSME relevance: explicit, implicit or none.")
+    category: Category = Field(None, description="One of the eight obstacle categories.")
+    committee: Committee = Field(None, description="Key of a WTO body whose work the provision overlaps.")
+    binding: Binding = Field(None, description="'binding' or 'soft' commitments.")
+    curated: bool = Field(None, description="true: only provisions corrected by a curator; false: only not.")
+
+
+class CorpusExportFilters(Schema):
+    format: ExportFormat = Field("csv", description="'csv' (lists joined by ';') or 'json' (an array).")
+    relevance: Relevance = Field(None, description="MSME relevance: explicit, implicit or none.")
+    category: Category = Field(None, description="One of the eight obstacle categories.")
+    committee: Committee = Field(None, description="Key of a WTO body whose work the provision overlaps.")
+    binding: Binding = Field(None, description="'binding' or 'soft' commitments.")
+    curated: bool = Field(None, description="true: only curated provisions; false: only not.")
+
+
+class SearchParams(Schema):
+    q: Annotated[str, Field(min_length=1, max_length=500, pattern=_SAFE)] = Field(
+        ..., description="Words to find in provision texts (1 to 500 characters; accents and case ignored)."
+    )
+    relevance: Relevance = Field(None, description="MSME relevance: explicit, implicit or none.")
+    category: Category = Field(None, description="One of the eight obstacle categories.")
+    party: SafeStr = Field(None, description="ISO 3166-1 alpha-3 code of a party, e.g. 'JPN'.")
+    year_from: Year = Field(None, description="Agreement signed in or after this year.")
+    year_to: Year = Field(None, description="Agreement signed in or before this year.")
+    limit: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="Page size (1 to 200).")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Number of hits to skip (0 to 1,000,000).")
+
+
+# ---------- lens records and profiles ----------
+
+
+class EvidenceOut(Schema):
+    start: int = Field(description="Start offset into the provision text.")
+    end: int = Field(description="End offset into the provision text.")
+    text: str = Field(description="The quoted span: text[start:end].")
+    supports: str = Field(description="What the span supports: 'explicit', a category, 'binding', ...")
+
+
+class LensRecordOut(Schema):
+    agreement_id: str
+    provision_id: str
+    source_ref: str
+    path: list[str]
+    unit: str
+    text: str
+    relevance: str
+    categories: list[str]
+    binding: str | None
+    committees: list[str]
+    score: float
+    evidence: list[EvidenceOut]
+    language: str = ""
+
+
+class ProvisionOut(LensRecordOut):
+    chapter: str = ""
+    curated: bool = Field(False, description="True when a curator corrected the lens's labels.")
+
+
+class SmeChapterOut(Schema):
+    heading: str
+    provision_ids: list[str]
+
+
+class ProfileOut(Schema):
+    agreement_id: str = ""
+    n_provisions: int = 0
+    relevance_counts: dict[str, int] = Field(default_factory=dict)
+    category_counts: dict[str, int] = Field(default_factory=dict)
+    binding_counts: dict[str, int] = Field(default_factory=dict)
+    binding_share: float = 0.0
+    coverage: dict[str, float] = Field(default_factory=dict)
+    coverage_overall: float = 0.0
+    sme_chapter: SmeChapterOut | None = None
+    committees: dict[str, int] = Field(default_factory=dict)
+
+
+# ---------- agreements ----------
+
+
+class AgreementLinks(Schema):
+    self: str = Field(description="This agreement in the API.")
+    provisions: str
+    export_csv: str
+    export_json: str
+    page: str = Field(description="The agreement's web page.")
+
+
+class AgreementCounts(Schema):
+    provisions: int
+    explicit: int
+    implicit: int
+
+
+class AgreementItem(Schema):
+    lens_id: str
+    name: str
+    agreement_type: str
+    parties: list[str]
+    year: int | None
+    status: str
+    region: str
+    language: str
+    counts: AgreementCounts
+    coverage_overall: float
+    has_sme_chapter: bool
+    links: AgreementLinks
+
+
+class AgreementDetail(AgreementItem):
+    date_signed: str | None
+    date_into_force: str | None
+    composition: str
+    wto_rta_id: str
+    source_format: str
+    source_name: str
+    lens_version: str
+    profile: ProfileOut
+
+
+class AgreementPage(Schema):
+    count: int = Field(description="Number of matching items.")
+    limit: int
+    offset: int
+    next: str | None = Field(description="URL of the next page, or null on the last page.")
+    items: list[AgreementItem]
+
+
+class ProvisionPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    next: str | None
+    items: list[ProvisionOut]
+
+
+# ---------- search ----------
+
+
+class SearchAgreementOut(Schema):
+    lens_id: str
+    name: str
+    year: int | None
+
+
+class SearchHitOut(Schema):
+    provision_id: str
+    source_ref: str
+    path: list[str]
+    relevance: str
+    categories: list[str]
+    binding: str | None
+    curated: bool
+    agreement: SearchAgreementOut
+    snippet_html: str = Field(description="HTML-escaped excerpt with matches wrapped in <mark>.")
+    rank: float
+
+
+class SearchPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    next: str | None
+    items: list[SearchHitOut]
+
+
+# ---------- overview ----------
+
+
+class YearShare(Schema):
+    year: int | None
+    n: int
+    share_explicit: float
+    share_implicit: float
+
+
+class RegionShare(Schema):
+    region: str | None
+    n: int
+    share_explicit: float
+    share_implicit: float
+
+
+class OverviewOut(Schema):
+    n_agreements: int
+    n_provisions: int = 0
+    n_with_explicit: int
+    n_with_implicit: int
+    share_explicit: float
+    share_implicit: float
+    by_year: list[YearShare]
+    by_region: list[RegionShare]
+    category_coverage: dict[str, float]
+
+
+class FilterChoicesOut(Schema):
+    data: dict[str, Any] = Field(
+        description="Values usable in the filters: regions, statuses, parties, years."
+    )
+
+
+# ---------- analyze ----------
+
+
+class AnalyzeIn(Schema):
+    text: str = Field(
+        ..., min_length=1, max_length=MAX_ANALYZE_CHARS, description="Agreement text to analyse."
+    )
+    language: Literal["en", "fr", "es"] | None = Field(None, description="Language of the text, if known.")
+    unit: Unit = Field("article", description="'article' (one record per article) or 'paragraph'.")
+
+
+class AnalyzedAgreementOut(Schema):
+    agreement_id: str
+    name: str
+    format: str
+    source: str
+    language: str
+    parties: list[str]
+    date_signed: str | None
+    n_chapters: int
+    n_articles: int
+    warnings: list[str]
+
+
+class AnalyzeOut(Schema):
+    lens_version: str
+    agreement: AnalyzedAgreementOut
+    profile: ProfileOut
+    provisions: list[LensRecordOut]
