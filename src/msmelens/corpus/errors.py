@@ -78,8 +78,8 @@ CATALOGUE: dict[str, ErrorKind] = {
         ErrorKind(
             "MSL111",
             "text encoding not recognised",
-            "the text is not in a recognised encoding (tried UTF-8 and Windows-1252){detail}",
-            "Save the file again as UTF-8 text.",
+            "the file is not readable text{detail}",
+            "Save it again as UTF-8 text (encodings tried: UTF-8, UTF-16 with BOM, Windows-1252).",
         ),
         ErrorKind(
             "MSL112",
@@ -108,3 +108,12 @@ class ReadError(Exception):
 
     def __reduce__(self) -> tuple[type[ReadError], tuple[str, str, str]]:
         return (ReadError, (self.code, self.source, self.detail))
+
+
+def human_size(n: int) -> str:
+    """A byte count for people: "512 bytes", "3.2 MB"."""
+    if n < 1000:
+        return f"{n} bytes"
+    if n < 1_000_000:
+        return f"{n / 1000:.1f} kB"
+    return f"{n / 1_000_000:.1f} MB"

@@ -5,10 +5,72 @@ from __future__ import annotations
 import re
 
 _STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(["the", "of", "and", "to", "in", "shall", "be", "that", "for", "with", "by", "this", "or", "any", "party", "parties", "which"]),
-    "es": frozenset(["el", "la", "los", "las", "de", "del", "y", "en", "que", "por", "con", "para", "una", "las", "partes", "parte", "se", "su", "al"]),
+    "en": frozenset(
+        [
+            "the",
+            "of",
+            "and",
+            "to",
+            "in",
+            "shall",
+            "be",
+            "that",
+            "for",
+            "with",
+            "by",
+            "this",
+            "or",
+            "any",
+            "party",
+            "parties",
+            "which",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "el",
+            "la",
+            "los",
+            "las",
+            "de",
+            "del",
+            "y",
+            "en",
+            "que",
+            "por",
+            "con",
+            "para",
+            "una",
+            "las",
+            "partes",
+            "parte",
+            "se",
+            "su",
+            "al",
+        ]
+    ),
     "fr": frozenset(
-        ["le", "la", "les", "des", "du", "et", "en", "que", "pour", "avec", "une", "au", "aux", "sur", "est", "ses", "leur", "parties", "partie"]
+        [
+            "le",
+            "la",
+            "les",
+            "des",
+            "du",
+            "et",
+            "en",
+            "que",
+            "pour",
+            "avec",
+            "une",
+            "au",
+            "aux",
+            "sur",
+            "est",
+            "ses",
+            "leur",
+            "parties",
+            "partie",
+        ]
     ),
 }
 _WORD = re.compile(r"[^\W\d_]+")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from msmelens.corpus.model import Article, Document, Paragraph
+
 _MARKER = r"(?:\d{1,3}(?:\.\d{1,3})*\.|\(\d{1,3}\)|\([a-z]{1,3}\)|\([ivxlc]{1,6}\))"
 _MARKER_AT = re.compile(_MARKER + r"(?=\s)")
 _BREAK = re.compile(r"\s*\n\s*|[ \t\u00a0]{2,}|(?<=[.;:])[ ](?=" + _MARKER + r"\s)")
@@ -39,3 +41,28 @@ def split_spans(text: str) -> list[tuple[int, int]]:
     elif spans:
         spans[-1] = (spans[-1][0], end)
     return spans
+
+
+def make_paragraphs(article: Article) -> list[Paragraph]:
+    """Paragraphs of ``article``, with ids ``<article id>-p<k>`` and offsets into the document text."""
+    text = article.text
+    base = article.start
+    return [
+        Paragraph(
+            id=f"{article.id}-p{k}",
+            start=base + s,
+            end=base + e,
+            text=text[s:e],
+            path=article.path,
+            source_ref=f"{article.source_ref}#p{k}",
+        )
+        for k, (s, e) in enumerate(split_spans(text), 1)
+    ]
+
+
+def ensure_paragraphs(document: Document) -> Document:
+    """Fill in paragraphs of a document read with ``paragraphs=False``; returns the same document."""
+    for article in document.articles():
+        if not article.paragraphs and article.text.strip():
+            article.paragraphs = make_paragraphs(article)
+    return document

@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from msmelens.corpus.errors import ReadError
+from msmelens.corpus.errors import ReadError, human_size
 from msmelens.corpus.model import Document
 from msmelens.corpus.tota import build_tota, is_tota, parse_xml
 
@@ -28,7 +28,7 @@ def read_path(
         if not p.is_file():
             raise ReadError("MSL101", source, "it is a folder, not a file")
         if size > max_bytes:
-            raise ReadError("MSL110", source, f"{size / 1e6:.1f} MB, the limit is {max_bytes / 1e6:.1f} MB")
+            raise ReadError("MSL110", source, f"{human_size(size)}, the limit is {human_size(max_bytes)}")
         data = p.read_bytes()
     except FileNotFoundError:
         raise ReadError("MSL101", source) from None
@@ -44,9 +44,7 @@ def read_bytes(
 ) -> Document:
     """Read an uploaded file's bytes; ``filename`` gives the extension and names the file in errors."""
     if len(data) > max_bytes:
-        raise ReadError(
-            "MSL110", filename, f"{len(data) / 1e6:.1f} MB, the limit is {max_bytes / 1e6:.1f} MB"
-        )
+        raise ReadError("MSL110", filename, f"{human_size(len(data))}, the limit is {human_size(max_bytes)}")
     return _read(data, Path(filename).name or filename, filename, max_bytes=max_bytes, paragraphs=paragraphs)
 
 
@@ -56,7 +54,7 @@ def _sniff(data: bytes, name: str) -> str:
     if head.startswith(b"%PDF") or data[:1024].find(b"%PDF-") >= 0:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
-        return "docx"
+        return "docx" if suffix in ("", ".docx") else "unsupported"
     low = head.lower()
     if low.startswith(b"\xef\xbb\xbf"):
         low = low[3:].lstrip()

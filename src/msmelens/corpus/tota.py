@@ -14,8 +14,8 @@ from defusedxml.ElementTree import fromstring
 
 from msmelens.corpus.errors import ReadError
 from msmelens.corpus.language import detect_language
-from msmelens.corpus.model import AgreementMeta, Article, Chapter, Document, Paragraph
-from msmelens.corpus.paragraphs import split_spans
+from msmelens.corpus.model import AgreementMeta, Article, Chapter, Document
+from msmelens.corpus.paragraphs import make_paragraphs
 
 
 def parse_xml(data: bytes, source: str) -> Element:
@@ -118,17 +118,7 @@ def build_tota(root: Element, data: bytes, source: str, *, paragraphs: bool = Tr
                 text=text,
             )
             if paragraphs:
-                article.paragraphs = [
-                    Paragraph(
-                        id=f"{a_id}-p{k}",
-                        start=pos + s,
-                        end=pos + e,
-                        text=text[s:e],
-                        path=path,
-                        source_ref=f"{a_ref}#p{k}",
-                    )
-                    for k, (s, e) in enumerate(split_spans(text), 1)
-                ]
+                article.paragraphs = make_paragraphs(article)
             parts.append(text)
             parts.append("\n\n")
             pos += len(text) + 2
