@@ -1,0 +1,1 @@
+"""User groups: ``analyst`` (read and export) and ``curator`` (may correct provision labels)."""

@@ -39,6 +39,7 @@ class Agreement(models.Model):
 
     class Meta:
         ordering = ["lens_id"]
+        permissions = [("export_data", "Can export agreements and provisions")]
 
     def __str__(self) -> str:
         return f"{self.lens_id} {self.name}"
@@ -97,6 +98,7 @@ class Curation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["provision_id", "active"])]
 
 
 class AuditLog(models.Model):

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "msmelens.accounts"
+    verbose_name = "Accounts"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,56 @@
+"""DDL for the full-text index (used by migration 0002 and by the search module; keep them in step)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+FTS_TABLE = "agreements_provision_fts"
+FOLD_FUNCTION = "msmelens_fold"
+
+
+def _fold_table() -> tuple[str, str]:
+    """Accented lower-case Latin letters and their plain letter, for PostgreSQL ``translate``."""
+    source, target = [], []
+    for code in range(0xC0, 0x250):
+        ch = chr(code)
+        if ch != ch.lower():
+            continue
+        base = unicodedata.normalize("NFKD", ch)[0]
+        if base != ch and base.isascii() and base.isalpha():
+            source.append(ch)
+            target.append(base.lower())
+    return "".join(source), "".join(target)
+
+
+FOLD_FROM, FOLD_TO = _fold_table()
+
+SQLITE_FORWARD = [
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
+        text, content='agreements_provision', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2')""",
+    f"""CREATE TRIGGER IF NOT EXISTS agreements_provision_fts_ai AFTER INSERT ON agreements_provision BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, new.text); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS agreements_provision_fts_ad AFTER DELETE ON agreements_provision BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, old.text); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS agreements_provision_fts_au AFTER UPDATE OF text ON agreements_provision BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, new.text); END""",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS agreements_provision_fts_ai",
+    "DROP TRIGGER IF EXISTS agreements_provision_fts_ad",
+    "DROP TRIGGER IF EXISTS agreements_provision_fts_au",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+]
+POSTGRES_FORWARD = [
+    f"""CREATE OR REPLACE FUNCTION {FOLD_FUNCTION}(t text) RETURNS text
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+        AS $$ SELECT translate(lower(t), '{FOLD_FROM}', '{FOLD_TO}') $$""",
+    f"""CREATE INDEX IF NOT EXISTS agreements_provision_fts_gin ON agreements_provision
+        USING gin (to_tsvector('simple'::regconfig, {FOLD_FUNCTION}(text)))""",
+]
+POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS agreements_provision_fts_gin",
+    f"DROP FUNCTION IF EXISTS {FOLD_FUNCTION}(text)",
+]

@@ -1,0 +1,478 @@
+"""Writes: import agreements, curate provisions. Every state change goes through here and is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from msmelens.agreements.models import Agreement, AgreementParty, AuditLog, Curation, Provision
+from msmelens.agreements.pipeline import Analyzed, Failed, analyze_file, file_hash, stored_hash
+from msmelens.corpus.model import AgreementMeta, Article, Chapter, Document
+from msmelens.lens.record import Evidence, ProvisionResult
+from msmelens.lens.taxonomy import BINDING_LEVELS, CATEGORIES, RELEVANCE_LEVELS
+from msmelens.web.cache import bump_data_version
+
+Progress = Callable[[int, int, str], None]  # (done, total, file name)
+BATCH_SIZE = 25
+
+
+@dataclass(slots=True)
+class ImportOutcome:
+    lens_id: str
+    status: str  # "imported" (new), "replaced" (changed text or lens version), "unchanged"
+    n_provisions: int = 0
+    n_curations_reapplied: int = 0
+
+
+@dataclass(slots=True)
+class ImportReport:
+    imported: int = 0  # new or replaced agreements
+    unchanged: int = 0
+    failed: int = 0
+    replaced: int = 0  # of ``imported``, how many replaced an earlier version
+    errors: list[str] = field(default_factory=list)
+    outcomes: list[ImportOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when at least one file was imported or found unchanged."""
+        return self.imported + self.unchanged > 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.imported} imported ({self.replaced} replaced), {self.unchanged} unchanged, "
+            f"{self.failed} failed in {self.seconds:.1f} s"
+        )
+
+
+def _audit(
+    action: str, *, actor: Any = None, object_ref: str = "", data: dict[str, Any] | None = None
+) -> None:
+    AuditLog.objects.create(
+        action=action, actor=actor, object_ref=object_ref[:200], data=data or {}, created_at=timezone.now()
+    )
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _key(values: Iterable[str]) -> str:
+    items = [v for v in values if v]
+    return "|" + "|".join(items) + "|" if items else ""
+
+
+def _chapter_of_nodes(document: Document) -> dict[str, str]:
+    """Map article and paragraph ids to their chapter heading."""
+    out: dict[str, str] = {}
+    for chapter in document.chapters:
+        for article in chapter.articles:
+            out[article.id] = chapter.heading
+            for paragraph in article.paragraphs:
+                out[paragraph.id] = chapter.heading
+    return out
+
+
+def _provision_rows(
+    agreement: Agreement, document: Document, results: list[ProvisionResult]
+) -> list[Provision]:
+    chapters = _chapter_of_nodes(document)
+    rows = []
+    for ordinal, r in enumerate(results, start=1):
+        labels = {"relevance": r.relevance, "categories": list(r.categories), "binding": r.binding}
+        rows.append(
+            Provision(
+                agreement=agreement,
+                provision_id=r.provision_id[:200],
+                ordinal=ordinal,
+                source_ref=(r.source_ref or "")[:500],
+                path=list(r.path),
+                chapter=chapters.get(r.provision_id, r.path[0] if r.path else "")[:500],
+                unit=r.unit,
+                language=(r.language or document.meta.language or "")[:8],
+                text=r.text,
+                relevance=r.relevance,
+                categories=list(r.categories),
+                categories_key=_key(r.categories)[:300],
+                binding=r.binding,
+                committees=list(r.committees),
+                committees_key=_key(r.committees)[:500],
+                score=float(r.score),
+                evidence=[e.to_dict() for e in r.evidence],
+                lens_labels=labels,
+                curated=False,
+            )
+        )
+    return rows
+
+
+def _apply_profile(agreement: Agreement, profile: dict[str, Any]) -> None:
+    counts = profile.get("relevance_counts", {})
+    agreement.profile = profile
+    agreement.coverage = float(profile.get("coverage_overall", 0.0))
+    agreement.n_provisions = int(profile.get("n_provisions", 0))
+    agreement.n_explicit = int(counts.get("explicit", 0))
+    agreement.n_implicit = int(counts.get("implicit", 0))
+    agreement.has_sme_chapter = profile.get("sme_chapter") is not None
+
+
+def _fill_agreement(agreement: Agreement, document: Document, source_name: str, content_hash: str) -> None:
+    from msmelens.lens import LENS_VERSION
+
+    meta = document.meta
+    agreement.name = (meta.name or source_name or document.id)[:500]
+    agreement.agreement_type = (meta.type or "")[:200]
+    agreement.status = (meta.status or "")[:100]
+    agreement.date_signed = _date(meta.date_signed)
+    agreement.year_signed = meta.year_signed
+    agreement.date_into_force = _date(meta.date_into_force)
+    agreement.region = (meta.region or "")[:200]
+    agreement.composition = (meta.composition or "")[:100]
+    agreement.language = (meta.language or "")[:8]
+    agreement.wto_rta_id = (meta.wto_rta_id or "")[:32]
+    agreement.parties_key = _key(_parties(meta))[:2000]
+    agreement.source_format = (document.format or "")[:16]
+    agreement.source_name = (source_name or document.source or "")[:500]
+    agreement.content_hash = content_hash
+    agreement.lens_version = LENS_VERSION
+    agreement.text = document.text
+    agreement.imported_at = timezone.now()
+
+
+def _parties(meta: AgreementMeta) -> list[str]:
+    seen: list[str] = []
+    for code in meta.parties:
+        code = (code or "").strip().upper()
+        if code and len(code) <= 3 and code not in seen:
+            seen.append(code)
+    return seen
+
+
+@transaction.atomic
+def import_document(
+    *,
+    document: Document,
+    results: list[ProvisionResult],
+    profile: Any,
+    source_name: str,
+    bump_version: bool = True,
+) -> ImportOutcome:
+    """Store one analysed agreement; a no-op when the same source and lens version are already stored."""
+    content_hash = stored_hash(document.content_hash)
+    profile_dict = profile.to_dict() if hasattr(profile, "to_dict") else dict(profile)
+    existing = Agreement.objects.filter(lens_id=document.id).first()
+    if existing is not None and existing.content_hash == content_hash:
+        return ImportOutcome(lens_id=document.id, status="unchanged", n_provisions=existing.n_provisions)
+    status = "replaced" if existing is not None else "imported"
+    agreement = existing or Agreement(lens_id=document.id)
+    _fill_agreement(agreement, document, source_name, content_hash)
+    _apply_profile(agreement, profile_dict)
+    agreement.save()
+    if existing is not None:
+        agreement.provisions.all().delete()
+        agreement.parties.all().delete()
+    AgreementParty.objects.bulk_create(
+        [AgreementParty(agreement=agreement, iso3=code) for code in _parties(document.meta)]
+    )
+    Provision.objects.bulk_create(_provision_rows(agreement, document, results), batch_size=500)
+    reapplied = _reapply_curations(agreement)
+    if reapplied:
+        recompute_agreement(agreement=agreement)
+    _audit(
+        f"agreement.{status}",
+        object_ref=agreement.lens_id,
+        data={"source": source_name, "n_provisions": len(results), "curations_reapplied": reapplied},
+    )
+    if bump_version:
+        bump_data_version()
+    return ImportOutcome(
+        lens_id=agreement.lens_id, status=status, n_provisions=len(results), n_curations_reapplied=reapplied
+    )
+
+
+def _reapply_curations(agreement: Agreement) -> int:
+    ids = list(agreement.provisions.values_list("provision_id", flat=True))
+    active: dict[str, Curation] = {}
+    for cur in Curation.objects.filter(provision_id__in=ids, active=True).order_by("created_at", "id"):
+        active[cur.provision_id] = cur  # the latest wins
+    if not active:
+        return 0
+    provisions = list(agreement.provisions.filter(provision_id__in=list(active)))
+    for p in provisions:
+        _set_labels(p, active[p.provision_id])
+    Provision.objects.bulk_update(
+        provisions, ["relevance", "categories", "categories_key", "binding", "curated"], batch_size=500
+    )
+    return len(provisions)
+
+
+def _set_labels(provision: Provision, labels: Curation) -> None:
+    provision.relevance = labels.relevance
+    provision.categories = list(labels.categories)
+    provision.categories_key = _key(labels.categories)
+    provision.binding = labels.binding
+    provision.curated = True
+
+
+def _result_from_row(p: Provision) -> ProvisionResult:
+    return ProvisionResult(
+        agreement_id=p.agreement.lens_id,
+        provision_id=p.provision_id,
+        source_ref=p.source_ref,
+        path=list(p.path),
+        unit=p.unit,
+        text=p.text,
+        relevance=p.relevance,
+        categories=list(p.categories),
+        binding=p.binding,
+        committees=list(p.committees),
+        score=p.score,
+        evidence=[Evidence(**e) for e in p.evidence],
+        language=p.language,
+    )
+
+
+def _skeleton_document(agreement: Agreement, provisions: list[Provision]) -> Document:
+    """Rebuild the chapter → article outline from stored provisions (enough for the profile)."""
+    chapters: list[Chapter] = []
+    for p in provisions:
+        article_id = p.provision_id.rsplit("-p", 1)[0] if p.unit == "paragraph" else p.provision_id
+        if not chapters or chapters[-1].heading != p.chapter:
+            chapters.append(
+                Chapter(id=f"c{len(chapters) + 1}", source_ref="", heading=p.chapter, start=0, end=0)
+            )
+        articles = chapters[-1].articles
+        if not articles or articles[-1].id != article_id:
+            articles.append(
+                Article(id=article_id, source_ref=p.source_ref, heading="", path=[], start=0, end=0, text="")
+            )
+    return Document(
+        id=agreement.lens_id,
+        source=agreement.source_name,
+        format=agreement.source_format,
+        meta=AgreementMeta(name=agreement.name, language=agreement.language),
+        text="",
+        chapters=chapters,
+    )
+
+
+def recompute_agreement(*, agreement: Agreement) -> dict[str, Any]:
+    """Recompute an agreement's profile and counts from the labels in force (lens or curator)."""
+    from msmelens.lens.profile import profile_agreement
+
+    provisions = list(agreement.provisions.select_related("agreement").order_by("ordinal"))
+    results = [_result_from_row(p) for p in provisions]
+    profile = profile_agreement(_skeleton_document(agreement, provisions), results).to_dict()
+    _apply_profile(agreement, profile)
+    agreement.save(
+        update_fields=["profile", "coverage", "n_provisions", "n_explicit", "n_implicit", "has_sme_chapter"]
+    )
+    return profile
+
+
+def validate_labels(*, relevance: str, categories: Iterable[str], binding: str | None) -> list[str]:
+    """Check labels against the lens taxonomy; returns the clean category list or raises ValidationError."""
+    cats = list(dict.fromkeys(c for c in categories if c))
+    errors: dict[str, list[str]] = {}
+    if relevance not in RELEVANCE_LEVELS:
+        errors["relevance"] = [f"Relevance must be one of {', '.join(RELEVANCE_LEVELS)}, not “{relevance}”."]
+    unknown = [c for c in cats if c not in CATEGORIES]
+    if unknown:
+        errors["categories"] = [f"Unknown category “{unknown[0]}”; choose from {', '.join(CATEGORIES)}."]
+    if relevance == "none":
+        if cats:
+            errors.setdefault("categories", []).append("A provision that is not relevant has no category.")
+        if binding:
+            errors["binding"] = [
+                "A provision that is not relevant is neither binding nor soft: leave it empty."
+            ]
+    elif relevance in RELEVANCE_LEVELS and binding not in BINDING_LEVELS:
+        errors["binding"] = [f"Binding must be one of {', '.join(BINDING_LEVELS)} for a relevant provision."]
+    if errors:
+        raise ValidationError(errors)
+    return cats
+
+
+@transaction.atomic
+def curate_provision(
+    *,
+    provision: Provision,
+    curator: Any,
+    relevance: str,
+    categories: Iterable[str],
+    binding: str | None,
+    note: str = "",
+) -> Curation:
+    """Record a curator's labels for one provision, put them in force and refresh the agreement's figures."""
+    binding = binding or None
+    cats = validate_labels(relevance=relevance, categories=categories, binding=binding)
+    provision = Provision.objects.select_for_update().select_related("agreement").get(pk=provision.pk)
+    if not provision.lens_labels:
+        provision.lens_labels = {
+            "relevance": provision.relevance,
+            "categories": list(provision.categories),
+            "binding": provision.binding,
+        }
+    Curation.objects.filter(provision_id=provision.provision_id, active=True).update(active=False)
+    curation = Curation.objects.create(
+        provision_id=provision.provision_id,
+        relevance=relevance,
+        categories=cats,
+        binding=binding,
+        note=note,
+        curator=curator,
+        created_at=timezone.now(),
+        active=True,
+    )
+    _set_labels(provision, curation)
+    provision.save(
+        update_fields=["relevance", "categories", "categories_key", "binding", "curated", "lens_labels"]
+    )
+    recompute_agreement(agreement=provision.agreement)
+    _audit(
+        "provision.curated",
+        actor=curator,
+        object_ref=provision.provision_id,
+        data={"relevance": relevance, "categories": cats, "binding": binding, "lens": provision.lens_labels},
+    )
+    bump_data_version()
+    return curation
+
+
+@transaction.atomic
+def revert_curation(*, provision: Provision, curator: Any) -> Provision:
+    """Drop the curator's labels: the lens's labels are in force again."""
+    provision = Provision.objects.select_for_update().select_related("agreement").get(pk=provision.pk)
+    n = Curation.objects.filter(provision_id=provision.provision_id, active=True).update(active=False)
+    lens = provision.lens_labels or {}
+    provision.relevance = lens.get("relevance", provision.relevance)
+    provision.categories = list(lens.get("categories", provision.categories))
+    provision.categories_key = _key(provision.categories)
+    provision.binding = lens.get("binding", provision.binding)
+    provision.curated = False
+    provision.save(update_fields=["relevance", "categories", "categories_key", "binding", "curated"])
+    recompute_agreement(agreement=provision.agreement)
+    _audit("provision.reverted", actor=curator, object_ref=provision.provision_id, data={"deactivated": n})
+    bump_data_version()
+    return provision
+
+
+def _pool(workers: int):  # type: ignore[no-untyped-def]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+
+
+def import_paths(
+    *,
+    paths: Iterable[str | os.PathLike[str]],
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import every readable file under ``paths``: read + lens in worker processes, writes here in batches."""
+    from msmelens.corpus.readers import iter_input_files
+
+    started = time.perf_counter()
+    report = ImportReport()
+    files = [str(p) for p in iter_input_files(paths)]
+    total = len(files)
+    done = 0
+    # files whose bytes and lens version are already stored are skipped without reading them
+    hashes = {f: file_hash(f) for f in files}
+    wanted = {stored_hash(h): f for f, h in hashes.items() if h}
+    known = set(
+        Agreement.objects.filter(content_hash__in=list(wanted)).values_list("content_hash", flat=True)
+    )
+    todo: list[str] = []
+    for f in files:
+        h = hashes[f]
+        if h and stored_hash(h) in known:
+            report.unchanged += 1
+            report.outcomes.append(ImportOutcome(lens_id="", status="unchanged"))
+            done += 1
+            if progress:
+                progress(done, total, os.path.basename(f))
+        else:
+            todo.append(f)
+    workers = max(1, workers or os.cpu_count() or 1)
+    batch: list[Analyzed] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        with transaction.atomic():
+            for item in batch:
+                try:
+                    with transaction.atomic():
+                        outcome = import_document(
+                            document=item.document,
+                            results=item.results,
+                            profile=item.profile,
+                            source_name=item.source_name,
+                            bump_version=False,
+                        )
+                except Exception as exc:  # a database error on one agreement must not lose the batch
+                    report.failed += 1
+                    report.errors.append(
+                        f"{item.source_name}: could not be stored ({type(exc).__name__}: {exc})."
+                    )
+                    continue
+                report.outcomes.append(outcome)
+                if outcome.status == "unchanged":
+                    report.unchanged += 1
+                else:
+                    report.imported += 1
+                    report.replaced += outcome.status == "replaced"
+        batch.clear()
+
+    def handle(item: Analyzed | Failed) -> None:
+        nonlocal done
+        done += 1
+        if isinstance(item, Failed):
+            report.failed += 1
+            report.errors.append(item.message)
+        else:
+            batch.append(item)
+            if len(batch) >= BATCH_SIZE:
+                flush()
+        if progress:
+            progress(done, total, item.source_name)
+
+    if workers == 1 or len(todo) <= 1:
+        for f in todo:
+            handle(analyze_file(f))
+    else:
+        with _pool(min(workers, len(todo))) as pool:
+            for item in pool.map(analyze_file, todo, chunksize=1):
+                handle(item)
+    flush()
+    report.seconds = time.perf_counter() - started
+    if report.imported or report.failed:
+        _audit(
+            "corpus.imported",
+            data={
+                "imported": report.imported,
+                "replaced": report.replaced,
+                "unchanged": report.unchanged,
+                "failed": report.failed,
+                "errors": report.errors[:50],
+            },
+        )
+    bump_data_version()
+    return report
