@@ -1,8 +1,440 @@
-"""`msmelens lens ...` (placeholder, replaced by the lens CLI)."""
+"""`msmelens lens analyze|profile|evaluate`: run the MSME lens over agreement files from the command line.
+
+Files are read and analysed in worker processes (one chunk of files per task), results are written in input
+order as they arrive, so the whole corpus output is never held in memory. A file that cannot be read is
+reported as one line on stderr and the batch continues.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
 
 import click
+
+FORMATS = ("jsonl", "csv", "table")
+CSV_FIELDS = (
+    "agreement_id",
+    "provision_id",
+    "source_ref",
+    "path",
+    "unit",
+    "relevance",
+    "categories",
+    "binding",
+    "committees",
+    "score",
+    "language",
+    "text",
+    "evidence",
+)
+_CHUNK_BYTES = 2_000_000
+_CHUNK_FILES = 8
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What a worker sends back for one input file."""
+
+    source: str
+    output: str = ""  # formatted records (jsonl/csv/table rows) or a JSON profile
+    n_records: int = 0
+    error: str = ""  # one-line ReadError message when the file could not be read
+
+
+@dataclass(slots=True)
+class RunStats:
+    files_read: int = 0
+    files_failed: int = 0
+    records: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- formatting (runs in the workers)
+
+
+def _csv_row(rec: dict[str, Any]) -> list[str]:
+    row = []
+    for name in CSV_FIELDS:
+        value = rec[name]
+        if name == "evidence":
+            row.append(json.dumps(value, ensure_ascii=False))
+        elif isinstance(value, list):
+            row.append(";".join(str(v) for v in value))
+        elif value is None:
+            row.append("")
+        else:
+            row.append(str(value))
+    return row
+
+
+def _table_row(rec: dict[str, Any]) -> str:
+    cats = ",".join(rec["categories"]) or "-"
+    where = rec["path"][-1] if rec["path"] else rec["source_ref"]
+    return (
+        f"{rec['provision_id'][:34]:<34} {rec['relevance']:<9} {rec['binding'] or '-':<8} "
+        f"{rec['score']:>5.2f}  {cats[:48]:<48} {where[:60]}\n"
+    )
+
+
+TABLE_HEADER = f"{'provision':<34} {'relevance':<9} {'binding':<8} {'score':>5}  {'categories':<48} heading\n"
+
+
+def format_records(records: Iterable[dict[str, Any]], fmt: str) -> tuple[str, int]:
+    """Format provision records as jsonl lines, csv rows (no header) or table rows."""
+    n = 0
+    if fmt == "jsonl":
+        lines = []
+        for rec in records:
+            lines.append(json.dumps(rec, ensure_ascii=False))
+            n += 1
+        return ("\n".join(lines) + "\n" if lines else ""), n
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        for rec in records:
+            writer.writerow(_csv_row(rec))
+            n += 1
+        return buf.getvalue(), n
+    out = []
+    for rec in records:
+        out.append(_table_row(rec))
+        n += 1
+    return "".join(out), n
+
+
+def _analyze_chunk(paths: list[str], unit: str, fmt: str) -> list[FileResult]:
+    from msmelens.corpus.errors import ReadError
+    from msmelens.corpus.readers import read_path
+    from msmelens.lens import analyze
+
+    results = []
+    for p in paths:
+        try:
+            doc = read_path(p, paragraphs=unit == "paragraph")
+        except ReadError as err:
+            results.append(FileResult(p, error=str(err)))
+            continue
+        text, n = format_records((r.to_dict() for r in analyze(doc, unit=unit)), fmt)
+        results.append(FileResult(p, text, n))
+    return results
+
+
+def _profile_chunk(paths: list[str], unit: str, fmt: str) -> list[FileResult]:
+    from msmelens.corpus.errors import ReadError
+    from msmelens.corpus.readers import read_path
+    from msmelens.lens import analyze
+    from msmelens.lens.profile import profile_agreement
+
+    results = []
+    for p in paths:
+        try:
+            doc = read_path(p, paragraphs=unit == "paragraph")
+        except ReadError as err:
+            results.append(FileResult(p, error=str(err)))
+            continue
+        prof = profile_agreement(doc, analyze(doc, unit=unit)).to_dict()
+        prof["name"] = doc.meta.name
+        prof["source"] = doc.source
+        prof["date_signed"] = doc.meta.date_signed
+        results.append(FileResult(p, json.dumps(prof, ensure_ascii=False), prof.get("n_provisions", 0)))
+    return results
+
+
+# ---------------------------------------------------------------- scheduling (runs in the parent)
+
+
+def chunk_files(files: Iterable[Path]) -> Iterator[list[str]]:
+    """Group input files into chunks of about 2 MB (at most 8 files) to keep worker tasks coarse."""
+    chunk: list[str] = []
+    size = 0
+    for f in files:
+        try:
+            fsize = f.stat().st_size
+        except OSError:
+            fsize = 0
+        if chunk and (size + fsize > _CHUNK_BYTES or len(chunk) >= _CHUNK_FILES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(str(f))
+        size += fsize
+    if chunk:
+        yield chunk
+
+
+def run_chunks(
+    work: Callable[[list[str], str, str], list[FileResult]],
+    chunks: Sequence[list[str]],
+    unit: str,
+    fmt: str,
+    workers: int,
+) -> Iterator[FileResult]:
+    """Run ``work`` over the chunks (in a process pool when workers > 1), yielding results in input order."""
+    if workers <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            yield from work(chunk, unit, fmt)
+        return
+    window = workers * 3
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[list[FileResult]]] = deque()
+        it = iter(chunks)
+        for chunk in it:
+            pending.append(pool.submit(work, chunk, unit, fmt))
+            if len(pending) >= window:
+                break
+        while pending:
+            done = pending.popleft().result()
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append(pool.submit(work, nxt, unit, fmt))
+            yield from done
+
+
+class _Progress:
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.done, self.enabled = total, 0, enabled
+
+    def step(self) -> None:
+        self.done += 1
+        if self.enabled:
+            width = 30
+            filled = int(width * self.done / max(1, self.total))
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.done:
+            sys.stderr.write("\n")
+
+
+def run_analyze(
+    paths: Sequence[str | os.PathLike[str]],
+    out: IO[str],
+    *,
+    fmt: str = "jsonl",
+    unit: str = "article",
+    workers: int | None = None,
+    progress: bool = False,
+    err: IO[str] | None = None,
+) -> RunStats:
+    """Analyse every input file and stream the records to ``out``; the code path of `lens analyze`."""
+    from msmelens.corpus.readers import iter_input_files
+
+    files = list(iter_input_files(paths))
+    chunks = list(chunk_files(files))
+    workers = workers or os.cpu_count() or 1
+    stats = RunStats()
+    bar = _Progress(len(files), progress)
+    if fmt == "csv":
+        csv.writer(out, lineterminator="\n").writerow(CSV_FIELDS)
+    elif fmt == "table":
+        out.write(TABLE_HEADER)
+    for res in run_chunks(_analyze_chunk, chunks, unit, fmt, workers):
+        bar.step()
+        if res.error:
+            stats.files_failed += 1
+            stats.errors.append(res.error)
+            if err is not None:
+                err.write(("\r\033[K" if progress else "") + res.error + "\n")
+            continue
+        stats.files_read += 1
+        stats.records += res.n_records
+        out.write(res.output)
+    bar.close()
+    return stats
+
+
+# ---------------------------------------------------------------- click commands
+
+
+def _open_output(output: str | None) -> IO[str]:
+    if output:
+        return open(output, "w", encoding="utf-8", newline="")
+    return click.get_text_stream("stdout")
+
+
+def _finish(stats: RunStats, what: str) -> None:
+    if stats.files_read == 0:
+        click.echo(
+            f"No input could be read ({stats.files_failed} file(s) failed); nothing to {what}.", err=True
+        )
+        sys.exit(2)
+    if stats.files_failed:
+        click.echo(
+            f"{stats.files_read} file(s) read, {stats.files_failed} could not be read (see above).", err=True
+        )
+
+
+_paths_arg = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+_unit_opt = click.option(
+    "--unit",
+    type=click.Choice(["article", "paragraph"]),
+    default="article",
+    show_default=True,
+    help="One record per article or per paragraph.",
+)
+_workers_opt = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: the number of CPUs).",
+)
 
 
 @click.group()
 def lens() -> None:
-    """Analyse agreements through the MSME lens."""
+    """Analyse agreements through the MSME lens (ToTA XML, XML, HTML, text, PDF, Word files or folders)."""
+
+
+@lens.command("analyze")
+@_paths_arg
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True, help="Output format."
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to FILE, not stdout."
+)
+@_unit_opt
+@_workers_opt
+def analyze_command(
+    paths: tuple[str, ...], fmt: str, output: str | None, unit: str, workers: int | None
+) -> None:
+    """Classify every provision of the agreements in PATHS (files or folders), one record per provision.
+
+    Records follow the lens output contract (jsonl: one JSON object a line; csv: lists joined with ";",
+    evidence as JSON). Files that cannot be read are reported on stderr and skipped. Exit status 2 when no
+    input at all could be read.
+    """
+    out = _open_output(output)
+    try:
+        stats = run_analyze(
+            paths, out, fmt=fmt, unit=unit, workers=workers, progress=sys.stderr.isatty(), err=sys.stderr
+        )
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    finally:
+        if output:
+            out.close()
+        else:
+            out.flush()
+    _finish(stats, "analyse")
+
+
+def _profile_table(profiles: list[dict[str, Any]]) -> str:
+    lines = [
+        f"{'agreement':<12} {'name':<44} {'provisions':>10} {'explicit':>8} {'implicit':>8} "
+        f"{'binding':>7} {'coverage':>8}  SME chapter"
+    ]
+    for p in profiles:
+        rc = p.get("relevance_counts", {})
+        sme = p.get("sme_chapter") or {}
+        lines.append(
+            f"{p['agreement_id']:<12} {str(p.get('name', ''))[:44]:<44} {p.get('n_provisions', 0):>10} "
+            f"{rc.get('explicit', 0):>8} {rc.get('implicit', 0):>8} {p.get('binding_share', 0.0):>7.0%} "
+            f"{p.get('coverage_overall', 0.0):>8.0%}  {sme.get('heading', '-') if sme else '-'}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@lens.command("profile")
+@_paths_arg
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_unit_opt
+@_workers_opt
+def profile_command(paths: tuple[str, ...], fmt: str, unit: str, workers: int | None) -> None:
+    """Summarise each agreement in PATHS: provisions by relevance, categories, bindingness, SME chapter."""
+    from msmelens.corpus.readers import iter_input_files
+
+    files = list(iter_input_files(paths))
+    stats = RunStats()
+    profiles: list[dict[str, Any]] = []
+    bar = _Progress(len(files), sys.stderr.isatty())
+    chunks = list(chunk_files(files))
+    for res in run_chunks(_profile_chunk, chunks, unit, fmt, workers or os.cpu_count() or 1):
+        bar.step()
+        if res.error:
+            stats.files_failed += 1
+            click.echo(res.error, err=True)
+            continue
+        stats.files_read += 1
+        profiles.append(json.loads(res.output))
+    bar.close()
+    if fmt == "json":
+        click.echo(json.dumps(profiles, ensure_ascii=False, indent=2))
+    elif profiles:
+        click.echo(_profile_table(profiles), nl=False)
+    _finish(stats, "profile")
+
+
+_PTA_NAME = re.compile(r"pta_(\d+)\.xml$", re.IGNORECASE)
+
+
+def select_gold_files(files: Iterable[Path], agreements: set[str]) -> list[Path]:
+    """Keep the files that hold a gold agreement: ToTA pta_N.xml by name, any other file by content."""
+    keep = []
+    for f in files:
+        m = _PTA_NAME.search(f.name)
+        if m is None or f"tota-{m.group(1)}" in agreements:
+            keep.append(f)
+    return keep
+
+
+@lens.command("evaluate")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@_paths_arg
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def evaluate_command(gold: str, paths: tuple[str, ...], fmt: str) -> None:
+    """Score the lens against a labelled GOLD file (jsonl) on the agreements found in PATHS.
+
+    Only the agreements named in GOLD are read, e.g.
+    `msmelens lens evaluate ../shared/lens-gold/dev.jsonl ../shared/tota/xml`.
+    """
+    from msmelens.corpus.errors import ReadError
+    from msmelens.corpus.readers import iter_input_files, read_path
+    from msmelens.lens import analyze
+    from msmelens.lens.evaluate import evaluate, load_gold
+
+    rows = load_gold(gold)
+    wanted = {str(r.get("agreement")) for r in rows}
+    files = select_gold_files(iter_input_files(paths), wanted)
+    predictions: dict[str, Any] = {}
+    found: set[str] = set()
+    failed = 0
+    for f in files:
+        try:
+            doc = read_path(f, paragraphs=False)
+        except ReadError as err:
+            failed += 1
+            click.echo(str(err), err=True)
+            continue
+        if doc.id not in wanted:
+            continue
+        found.add(doc.id)
+        for res in analyze(doc, unit="article"):
+            predictions[res.provision_id] = res
+            predictions.setdefault(res.source_ref, res)
+    missing = sorted(wanted - found)
+    if not found:
+        click.echo(
+            f"None of the {len(wanted)} agreements named in {Path(gold).name} was found in the paths given.",
+            err=True,
+        )
+        sys.exit(2)
+    if missing:
+        click.echo(f"{len(missing)} gold agreement(s) not found: {', '.join(missing[:10])}", err=True)
+    report = evaluate(rows, predictions)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.format_table())
