@@ -1,23 +1,24 @@
-"""The MSME lens: classify each provision of an agreement (relevance, categories, bindingness)."""
+"""The MSME lens: classify each provision of an agreement (relevance, categories, bindingness).
+
+Public API: ``LENS_VERSION``, ``analyze(document, unit=None)``, ``analyze_text(text, language=None)``.
+The stages are in ``msmelens.lens.pipeline``.
+"""
 
 from __future__ import annotations
 
-import re
-
 from msmelens.corpus.model import Document
-from msmelens.lens.record import Evidence, ProvisionResult
+from msmelens.lens.pipeline import run
+from msmelens.lens.record import ProvisionResult
 
-LENS_VERSION = "0.1.0"
+LENS_VERSION = "1.0.0"
 
-_EXPLICIT = re.compile(
-    r"\b(?:small\s+and\s+medium[- ]sized\s+enterprises|smes?|msmes?|pymes?|mipymes?|pme)\b", re.IGNORECASE
-)
+UNITS = ("article", "paragraph")
+
+__all__ = ["LENS_VERSION", "UNITS", "analyze", "analyze_text"]
 
 
-def analyze_text(text: str, *, language: str | None = None) -> ProvisionResult:
-    """Classify one provision given as plain text."""
-    m = _EXPLICIT.search(text)
-    ev = [Evidence(m.start(), m.end(), m.group(0), "explicit")] if m else []
+def _result(text: str, language: str | None, heading: str = "") -> ProvisionResult:
+    p = run(text, language=language, heading=heading)
     return ProvisionResult(
         agreement_id="",
         provision_id="",
@@ -25,27 +26,42 @@ def analyze_text(text: str, *, language: str | None = None) -> ProvisionResult:
         path=[],
         unit="article",
         text=text,
-        relevance="explicit" if m else "none",
-        categories=["dialogue_and_data"] if m else [],
-        binding="soft" if m else None,
-        committees=["msme_iwg"] if m else [],
-        score=0.9 if m else 0.5,
-        evidence=ev,
-        language=language or "",
+        relevance=p.relevance,
+        categories=list(p.categories),
+        binding=p.binding,
+        committees=list(p.committees),
+        score=p.score,
+        evidence=list(p.evidence),
+        language=p.language,
     )
 
 
+def analyze_text(text: str, *, language: str | None = None) -> ProvisionResult:
+    """Classify one provision given as plain text (language "en", "es", "fr", or None to guess)."""
+    return _result(text, language)
+
+
 def analyze(document: Document, *, unit: str | None = None) -> list[ProvisionResult]:
-    """One record per article (default) or per paragraph (``unit="paragraph"``)."""
+    """One record per article (default) or one per paragraph (``unit="paragraph"``), in document order."""
     unit = unit or "article"
+    if unit not in UNITS:
+        raise ValueError(f"Unknown unit {unit!r}: use 'article' or 'paragraph'.")
+    language = document.meta.language or None
     out: list[ProvisionResult] = []
-    nodes = document.paragraphs() if unit == "paragraph" else document.articles()
-    for node in nodes:
-        r = analyze_text(node.text, language=document.meta.language)
-        r.agreement_id = document.id
-        r.provision_id = node.id
-        r.source_ref = node.source_ref
-        r.path = list(node.path)
-        r.unit = unit
-        out.append(r)
+    for article in document.articles():
+        if unit == "article":
+            items = [(article.id, article.source_ref, article.path, article.text)]
+        else:
+            items = [
+                (para.id, para.source_ref, para.path or article.path, para.text)
+                for para in article.paragraphs
+            ]
+        for node_id, source_ref, path, text in items:
+            r = _result(text, language, article.heading)
+            r.agreement_id = document.id
+            r.provision_id = node_id
+            r.source_ref = source_ref
+            r.path = list(path)
+            r.unit = unit
+            out.append(r)
     return out
