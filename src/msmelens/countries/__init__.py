@@ -1,0 +1,1 @@
+"""Countries: names in three languages and per-country agreement figures."""
