@@ -1,0 +1,150 @@
+"""Template helpers: evidence highlighting, translated labels, language links, percentages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_info
+
+from msmelens.agreements import labels
+
+register = template.Library()
+
+
+def merge_spans(evidence: Iterable[Mapping[str, Any]], length: int) -> list[tuple[int, int, list[str]]]:
+    """Evidence offsets clamped to the text, sorted, overlapping/touching spans merged (with their supports)."""
+    spans: list[tuple[int, int, str]] = []
+    for ev in evidence or []:
+        try:
+            start, end = int(ev.get("start", 0)), int(ev.get("end", 0))
+        except (TypeError, ValueError):
+            continue
+        start, end = max(0, start), min(length, end)
+        if end > start:
+            spans.append((start, end, str(ev.get("supports", ""))))
+    spans.sort()
+    merged: list[tuple[int, int, list[str]]] = []
+    for start, end, sup in spans:
+        if merged and start <= merged[-1][1]:
+            last = merged[-1]
+            supports = last[2] if sup in last[2] else [*last[2], sup]
+            merged[-1] = (last[0], max(last[1], end), supports)
+        else:
+            merged.append((start, end, [sup]))
+    return merged
+
+
+def highlight_evidence(text: str, evidence: Iterable[Mapping[str, Any]] | None) -> SafeString:
+    """The text HTML-escaped, with each (merged) evidence span wrapped in ``<mark>``."""
+    text = text or ""
+    out: list[str] = []
+    pos = 0
+    for start, end, supports in merge_spans(evidence or [], len(text)):
+        out.append(str(escape(text[pos:start])))
+        title = ", ".join(_support_label(s) for s in supports if s)
+        out.append(f'<mark title="{escape(title)}">{escape(text[start:end])}</mark>')
+        pos = end
+    out.append(str(escape(text[pos:])))
+    return mark_safe("".join(out))
+
+
+def _support_label(key: str) -> str:
+    if key.startswith("committee:"):
+        return labels.committee_label(key.split(":", 1)[1])
+    if key in labels.CATEGORY_LABELS:
+        return labels.category_label(key)
+    if key in labels.RELEVANCE_LABELS:
+        return labels.relevance_label(key)
+    if key in labels.BINDING_LABELS:
+        return labels.binding_label(key)
+    return key
+
+
+@register.filter
+def highlight(provision: Any) -> SafeString:
+    """``{{ provision|highlight }}`` for a Provision or a dict with text/evidence."""
+    if isinstance(provision, Mapping):
+        return highlight_evidence(provision.get("text", ""), provision.get("evidence"))
+    return highlight_evidence(provision.text, provision.evidence)
+
+
+@register.filter
+def category_label(key: str) -> str:
+    return labels.category_label(key)
+
+
+@register.filter
+def committee_label(key: str) -> str:
+    return labels.committee_label(key)
+
+
+@register.filter
+def relevance_label(key: str) -> str:
+    return labels.relevance_label(key)
+
+
+@register.filter
+def binding_label(key: str | None) -> str:
+    return labels.binding_label(key)
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return labels.status_label(value)
+
+
+@register.filter
+def region_label(value: str) -> str:
+    return labels.region_label(value)
+
+
+@register.filter
+def pct(value: Any) -> str:
+    """0.4567 → "46%" (empty for missing values)."""
+    try:
+        return f"{float(value) * 100:.0f}%"
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context) -> list[dict[str, Any]]:
+    """One entry per configured language: code, native name, URL of the current page in that language."""
+    request = context.get("request")
+    path = request.get_full_path() if request is not None else "/"
+    current = context.get("LANGUAGE_CODE") or settings.LANGUAGE_CODE
+    links = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": translate_url(path, code),
+                "current": code == current,
+            }
+        )
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: template.Context, page: int, param: str = "page") -> str:
+    """The current URL with ``param`` set to ``page`` (other query parameters kept)."""
+    request = context["request"]
+    query = request.GET.copy()
+    query[param] = str(page)
+    return "?" + query.urlencode()

@@ -1,0 +1,81 @@
+"""Country pages: the list of parties, and one country's agreements with a category × agreement heatmap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from msmelens.agreements.labels import category_label
+from msmelens.agreements.models import Agreement
+from msmelens.countries import selectors
+from msmelens.lens.taxonomy import CATEGORIES
+from msmelens.web import charts
+
+
+def _lang() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def country_list(request: HttpRequest) -> HttpResponse:
+    countries = selectors.country_list(language=_lang())
+    return render(request, "msmelens/country_list.html", {"countries": countries})
+
+
+def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
+    code = iso3.upper()
+    if len(code) > 8 or not code.replace("-", "").isalnum():
+        raise Http404(_("No country with the code “%(code)s”.") % {"code": iso3})
+    try:
+        detail = selectors.country_detail(iso3=code, language=_lang())
+    except Agreement.DoesNotExist:
+        detail = None
+    agreements = list(_get(detail, "agreements", None) or []) if detail is not None else []
+    if detail is None or not agreements:
+        raise Http404(_("No stored agreement has “%(code)s” as a party.") % {"code": iso3})
+    rows = []
+    for item in agreements:
+        agreement = _get(item, "agreement", item)
+        profile = _get(item, "profile", None) or _get(agreement, "profile", {}) or {}
+        coverage = profile.get("coverage") or {}
+        rows.append(
+            {
+                "lens_id": _get(agreement, "lens_id"),
+                "name": _get(agreement, "name"),
+                "year": _get(agreement, "year_signed"),
+                "coverage_overall": profile.get("coverage_overall", 0.0),
+                "n_explicit": (profile.get("relevance_counts") or {}).get("explicit", 0),
+                "values": [coverage.get(c, 0.0) for c in CATEGORIES],
+            }
+        )
+    name = _get(detail, "name", code)
+    chart = charts.heatmap(
+        [f"{r['name']} ({r['year'] or '—'})" for r in rows],
+        [category_label(c) for c in CATEGORIES],
+        [r["values"] for r in rows],
+        title=_("MSME coverage of %(country)s's agreements by category") % {"country": name},
+        desc=_(
+            "One row per agreement, one column per obstacle category; darker cells mean a larger share of "
+            "the agreement's MSME provisions. The table below gives the same figures."
+        ),
+        row_links=[reverse("agreement_detail", args=[r["lens_id"]]) for r in rows],
+    )
+    context = {
+        "iso3": code,
+        "name": name,
+        "rows": rows,
+        "category_labels": [category_label(c) for c in CATEGORIES],
+        "chart": mark_safe(chart),
+    }
+    return render(request, "msmelens/country_detail.html", context)

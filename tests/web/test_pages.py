@@ -1,0 +1,150 @@
+"""The server-rendered pages on the sample database (real ToTA agreements imported by the real service)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from tests.sample import JAPAN_THAILAND, SAMPLE_IDS, TPP_EN, TPP_ES, WAEMU_FR
+
+from msmelens.agreements.models import Agreement, Provision
+
+pytestmark = pytest.mark.django_db
+
+
+def _svgs(html: str) -> list[ET.Element]:
+    return [ET.fromstring(m) for m in re.findall(r"<svg .*?</svg>", html, flags=re.S)]
+
+
+def test_overview_shows_corpus_figures_and_charts(sample_db, client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert f"<b>{len(SAMPLE_IDS)}</b>" in html
+    svgs = _svgs(html)
+    assert len(svgs) == 2
+    years = {a.year_signed for a in Agreement.objects.all() if a.year_signed}
+    bars = svgs[0].findall(".//{http://www.w3.org/2000/svg}rect[@class='bar']")
+    assert len(bars) == 2 * len(years)  # explicit + implicit per year of signature
+    assert 'href="/agreements/"' in html and 'href="/analyze/"' in html
+
+
+def test_agreement_list_filters_narrow_the_results(sample_db, client):
+    all_page = client.get("/agreements/").content.decode()
+    for lens_id in SAMPLE_IDS:
+        assert f'href="/agreements/{lens_id}/"' in all_page
+    spanish_parties = client.get("/agreements/?party=PER").content.decode()
+    assert f'href="/agreements/{TPP_EN}/"' in spanish_parties
+    assert f'href="/agreements/{JAPAN_THAILAND}/"' not in spanish_parties
+    explicit = client.get("/agreements/?relevance=explicit&sort=name").content.decode()
+    n_explicit = Agreement.objects.filter(n_explicit__gt=0).count()
+    assert n_explicit < len(SAMPLE_IDS)
+    assert explicit.count('href="/agreements/tota-') == n_explicit
+    years = client.get("/agreements/?year_from=2000&year_to=2020").content.decode()
+    expected = set(
+        Agreement.objects.filter(year_signed__range=(2000, 2020)).values_list("lens_id", flat=True)
+    )
+    assert set(re.findall(r'href="/agreements/(tota-\d+)/"', years)) == expected
+
+
+def test_agreement_list_rejects_bad_filters_with_400(sample_db, client):
+    response = client.get("/agreements/?year_from=2020&year_to=1990")
+    assert response.status_code == 400
+    assert "must not be after" in response.content.decode()
+    assert client.get("/agreements/?category=nonsense").status_code == 400
+
+
+def test_tpp_page_shows_sme_chapter_first_with_marked_evidence(sample_db, client):
+    response = client.get(f"/agreements/{TPP_EN}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(response.content) < 100_000
+    sme_at = html.index('class="sme"')
+    first_provision = html.index('<article class="provision')
+    assert sme_at < first_provision
+    sme_section = html[sme_at : html.index("</section>", sme_at)]
+    assert "small and medium-sized enterprises" in sme_section.lower()
+    assert "<mark" in sme_section
+    # the profile chart: one bar per category, and values match the stored profile
+    svg = _svgs(html)[0]
+    bars = svg.findall(".//{http://www.w3.org/2000/svg}rect[@class='bar']")
+    tpp = Agreement.objects.get(lens_id=TPP_EN)
+    assert [round(float(b.get("data-value")), 4) for b in bars] == [
+        round(tpp.profile["coverage"][c], 4) for c in tpp.profile["coverage"]
+    ]
+
+
+def test_tpp_pages_all_under_100_kb_and_cover_every_provision(sample_db, client):
+    tpp = Agreement.objects.get(lens_id=TPP_EN)
+    seen: set[str] = set()
+    page = 1
+    while True:
+        response = client.get(f"/agreements/{TPP_EN}/?show=all&page={page}")
+        assert response.status_code == 200
+        assert len(response.content) < 100_000, (page, len(response.content))
+        ids = set(re.findall(r'id="(tota-449-a[^"]+)"', response.content.decode()))
+        if not ids - seen:
+            break
+        seen |= ids
+        page += 1
+    assert len(seen) == tpp.n_provisions == Provision.objects.filter(agreement=tpp).count()
+
+
+def test_unknown_agreement_is_a_404_page(sample_db, client):
+    response = client.get("/agreements/tota-999999/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_compare_shows_both_agreements(sample_db, client):
+    response = client.get(f"/compare/?a={TPP_EN}&b={JAPAN_THAILAND}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for lens_id in (TPP_EN, JAPAN_THAILAND):
+        assert Agreement.objects.get(lens_id=lens_id).name in html
+    svg = _svgs(html)[0]
+    assert len(svg.findall(".//{http://www.w3.org/2000/svg}rect[@class='bar']")) == 16
+    assert client.get("/compare/?a=tota-1&b=no-such").status_code == 400
+
+
+def test_country_page_heatmap_has_one_row_per_agreement(sample_db, client):
+    response = client.get("/countries/PER/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    svg = _svgs(html)[0]
+    rows = svg.findall(".//{http://www.w3.org/2000/svg}g[@class='row']")
+    expected = Agreement.objects.filter(parties__iso3="PER").count()
+    assert expected >= 2
+    assert len(rows) == expected
+    assert "Peru" in html
+    french = client.get("/fr/countries/PER/").content.decode()
+    assert "Pérou" in french
+    assert client.get("/countries/ZZZ/").status_code == 404
+
+
+def test_country_list_names_in_the_ui_language(sample_db, client):
+    html = client.get("/es/countries/").content.decode()
+    assert "Japón" in html and 'href="/es/countries/JPN/"' in html
+
+
+def test_search_highlights_matches(sample_db, client):
+    response = client.get("/search/?q=small+and+medium-sized+enterprises")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "provisions found" in html or "provision found" in html
+    assert "<mark>" in html
+    narrowed = client.get("/search/?q=enterprises&party=THA").content.decode()
+    assert f"/agreements/{JAPAN_THAILAND}/" in narrowed
+    assert f"/agreements/{TPP_EN}/" not in narrowed
+    assert client.get("/search/?q=%22%28NEAR*").status_code == 200
+
+
+def test_french_and_spanish_pages(sample_db, client):
+    fr = client.get(f"/fr/agreements/{WAEMU_FR}/").content.decode()
+    assert '<html lang="fr">' in fr
+    assert "À propos de cet accord" in fr
+    assert 'hreflang="es"' in fr and f'href="/es/agreements/{WAEMU_FR}/"' in fr
+    es = client.get(f"/es/agreements/{TPP_ES}/").content.decode()
+    assert '<html lang="es">' in es and "Capítulo sobre pymes" in es
