@@ -17,7 +17,7 @@ _EN_SIZE = r"(?:micro|small|medium|mid)(?:\s?-?\s?(?:sized?|scale|size))?"
 _EN_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|and/or|&)\s+|\s*-\s*|\s*/\s*|\s+)"
 _EN_NOUN = (
     r"(?:enterprises?|businesses|business|firms?|compan(?:y|ies)|suppliers?|producers?|entrepreneurs?"
-    r"|exporters?|undertakings?|traders?|manufacturers?|industries-and-enterprises)"
+    r"|exporters?|undertakings?|traders?|manufacturers?|industr(?:y|ies))"
 )
 # An adjective may sit between the size words and the noun ("small and medium-sized local enterprises").
 _EN_GAP = (
@@ -25,7 +25,7 @@ _EN_GAP = (
 )
 EN = re.compile(
     rf"\b{_EN_SIZE}(?:{_EN_SEP}{_EN_SIZE})*{_EN_GAP}\s?-?\s?{_EN_NOUN}\b"
-    r"|\bmicro-?enterprises?\b|\bm?smes?\b|\bsmmes?\b"
+    r"|\bmicro-?enterprises?\b|\bm?smes?\b|\bsmmes?\b|\bsmis\b"
 )
 
 _ES_SIZE = r"(?:micro|pequeñ[ao]s?|median[ao]s?|mini)"

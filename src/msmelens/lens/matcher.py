@@ -34,7 +34,7 @@ def _entries() -> list[tuple[str, Entry]]:
         for phrase, weight in lex.EXCLUDE:
             out.append((phrase, ("exclude", "exclude", float(weight), "", phrase.endswith("*"), phrase)))
         for phrase in lex.GOVERNMENT_ONLY:
-            out.append((phrase, ("exclude", "government_only", 2.0, "", False, phrase)))
+            out.append((phrase, ("exclude", "government_only", 1.0, "", False, phrase)))
     return out
 
 
@@ -88,13 +88,41 @@ def match(p: Provision) -> None:
         return
     n = len(norm)
     cues = p.cues
+    best: dict[tuple[str, str, int], Cue] = {}
     for end, (length, entries) in FULL.iter(norm):
         start = end - length + 1
         if start > 0 and _word_char(norm[start - 1]):
             continue
         right_ok = end + 1 >= n or not _word_char(norm[end + 1])
+        stop = end + 1
         for kind, label, weight, committee, prefix, phrase in entries:
-            if prefix or right_ok:
-                cues.append(Cue(start, end + 1, kind, label, weight, committee, phrase))
-    if p.heading and _HEADING_EXCLUDE.search(normalise(p.heading)):
-        cues.append(Cue(0, 0, "heading", "heading_exclude", 3.0, "", p.heading))
+            if not (prefix or right_ok):
+                continue
+            if prefix:  # extend the span to the end of the word
+                while stop < n and norm[stop].isalnum():
+                    stop += 1
+            key = (kind, label, start)
+            prev = best.get(key)
+            if prev is None or prev.end < stop or prev.weight < weight:
+                best[key] = Cue(start, stop, kind, label, weight, committee, phrase)
+    cues.extend(best.values())
+    if p.heading:
+        heading = normalise(p.heading)
+        if _HEADING_EXCLUDE.search(heading):
+            cues.append(Cue(0, 0, "heading", "heading_exclude", 3.0, "", p.heading))
+        cues.extend(_heading_topics(heading))
+
+
+def _heading_topics(heading: str) -> list[Cue]:
+    """Strong topic cues in the article heading (they add to the strength but carry no text offsets)."""
+    out: list[Cue] = []
+    n = len(heading)
+    for end, (length, entries) in FULL.iter(heading):
+        start = end - length + 1
+        if start > 0 and heading[start - 1].isalnum():
+            continue
+        right_ok = end + 1 >= n or not heading[end + 1].isalnum()
+        for kind, label, weight, committee, prefix, phrase in entries:
+            if kind == "topic" and weight >= 2 and (prefix or right_ok):
+                out.append(Cue(0, 0, "heading_topic", label, weight, committee, "heading:" + phrase))
+    return out

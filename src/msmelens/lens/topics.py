@@ -6,7 +6,8 @@
 article heading names such a subject and 2 for government-to-government exchange.
 ``relevance``: explicit when the ``explicit`` stage said so; implicit when strength - exclusion >= IMPLICIT_MARGIN
 and strength >= IMPLICIT_MIN; otherwise none.
-``categories``: a category is kept when its distinct cues weigh >= CATEGORY_MIN; a relevant provision always gets
+``categories``: a category is kept when its distinct cues weigh >= CATEGORY_MIN_EXPLICIT (explicit
+provisions, which often list fields of cooperation) or CATEGORY_MIN_IMPLICIT; a relevant provision always gets
 at least its strongest category.
 """
 
@@ -17,7 +18,8 @@ from msmelens.lens.taxonomy import CATEGORIES
 
 IMPLICIT_MIN = 3.0
 IMPLICIT_MARGIN = 2.0
-CATEGORY_MIN = 2.0
+CATEGORY_MIN_EXPLICIT = 1.0
+CATEGORY_MIN_IMPLICIT = 3.0
 DEFAULT_EXPLICIT_CATEGORY = "dialogue_and_data"
 
 
@@ -26,7 +28,7 @@ def topics(p: Provision) -> None:
     strong: dict[str, float] = {}
     excl: dict[str, float] = {}
     for c in p.cues:
-        if c.kind == "topic" and c.weight >= 2:
+        if c.kind in ("topic", "heading_topic") and c.weight >= 2:
             strong[c.phrase] = max(strong.get(c.phrase, 0.0), c.weight)
         elif c.kind in ("exclude", "heading"):
             excl[c.phrase] = max(excl.get(c.phrase, 0.0), c.weight)
@@ -57,11 +59,12 @@ def categories(p: Provision) -> None:
         return
     per_cat: dict[str, dict[str, float]] = {cat: {} for cat in CATEGORIES}
     for c in p.cues:
-        if c.kind == "topic":
+        if c.kind in ("topic", "heading_topic"):
             seen = per_cat[c.label]
             seen[c.phrase] = max(seen.get(c.phrase, 0.0), c.weight)
     scores = {cat: sum(v.values()) for cat, v in per_cat.items()}
-    chosen = [cat for cat in CATEGORIES if scores[cat] >= CATEGORY_MIN]
+    threshold = CATEGORY_MIN_EXPLICIT if p.relevance == "explicit" else CATEGORY_MIN_IMPLICIT
+    chosen = [cat for cat in CATEGORIES if scores[cat] >= threshold]
     if not chosen:
         best = max(CATEGORIES, key=lambda cat: scores[cat])
         chosen = [best] if scores[best] > 0 else [DEFAULT_EXPLICIT_CATEGORY]
