@@ -15,48 +15,35 @@ from msmelens.lens.provision import Provision
 
 _EN_SOFT_VERBS = (
     r"endeavou?r|seek|strive|try|aim|cooperate|co-operate|collaborate|promote|encourage|consider|explore|examine"
-    r"|study|facilitate|foster|support|work|make\s+(?:every|best|all)|use\s+(?:its|their)\s+best|give|recogni[sz]e"
-    r"|take\s+into\s+account|bear|identify|enhance|strengthen|develop|pursue|continue|exchange|share|assist"
-    r"|contribute|intensify|seek|be\s+encouraged|jointly|also\s+cooperate|mutually|increase|improve|expand"
+    r"|study|facilitate|foster|support|work|make\s+(?:every|best|all)|use\s+(?:its|their)\s+best|recogni[sz]e"
+    r"|take\s+into\s+account|bear|identify|enhance|strengthen|develop|pursue|continue|contribute|intensify"
+    r"|jointly|mutually|increase|improve|expand|focus|concentrate|involve|cover|include|comprise|consist|have"
     r"|undertake\s+to\s+(?:promote|cooperate|encourage)"
+    r"|be\s+(?:encouraged|promoted|extended|aimed|directed|focused|oriented|developed|based|conducted|carried"
+    r"|implemented|undertaken|pursued|strengthened|enhanced|expanded|fostered|facilitated|considered"
+    r"|explored|guided|to|the|a|an|as|in|of|for)"
 )
 _EN_IGNORED_VERBS = (
-    r"apply|mean|include|be\s+construed|be\s+deemed|enter|have\s+the\s+meaning|be\s+subject|not\s+apply"
+    r"apply|mean|be\s+construed|be\s+deemed|enter|have\s+the\s+meaning|be\s+subject|not\s+apply"
     r"|not\s+be\s+construed|not\s+affect|not\s+prevent|not\s+have\s+recourse|not\s+be\s+subject|prevail"
     r"|be\s+interpreted|not\s+prejudice|be\s+without\s+prejudice|remain|be\s+governed|not\s+be\s+considered"
 )
-_EN_HEDGE = r"(?:,?\s*(?:where|when|as)\s+appropriate|,?\s*to\s+the\s+extent\s+(?:possible|practicable)|,?\s*as\s+far\s+as\s+possible|,?\s*if\s+(?:possible|appropriate))"
+_EN_HEDGE = (
+    r"(?:,?\s*(?:where|when|as)\s+appropriate|,?\s*to\s+the\s+(?:greatest\s+)?extent\s+(?:possible|practicable)"
+    r"|,?\s*as\s+far\s+as\s+possible|,?\s*if\s+(?:possible|appropriate)|,?\s*subject\s+to\s+(?:available|their)"
+    r"\s+[a-z]+)"
+)
 EN_SHALL = re.compile(
     r"\b(?:shall|must|agree\s+to|undertake\s+to|are\s+required\s+to|is\s+required\s+to)\b"
-    rf"(?P<hedge>{_EN_HEDGE}[^,]*,)?\s*(?:(?:also|further|each|both|jointly|promptly)\s+)?"
-    rf"(?:(?P<soft>{_EN_SOFT_VERBS})|(?P<ignored>{_EN_IGNORED_VERBS})|(?P<other>[a-z]+))"
+    rf"(?P<hedge>{_EN_HEDGE}[^,]*,)?(?:\s*,[^,;:]{{1,60}},)?\s*(?::\s*(?:\(?[a-z0-9]{{1,4}}[).]\s*)?)?"
+    r"(?:(?:also|further|each|both|promptly|[a-z]+ly)\s+)?"
+    rf"(?:(?P<soft>{_EN_SOFT_VERBS})\b|(?P<ignored>{_EN_IGNORED_VERBS})\b|(?P<other>[a-z]+))"
 )
-
-_ES_SOFT_STEMS = (
-    r"procurar|podr|promover|fomentar|alentar|estimular|cooperar|colaborar|facilitar|apoyar|impulsar|buscar"
-    r"|considerar|esforzar|fortalecer|desarrollar|intercambiar|incentivar|propiciar|contribuir|tratar|examinar"
-    r"|explorar|identificar|mejorar|trabajar|reconocer|incrementar|coordinar|realizar|tomar|tener"
+_EN_PROHIBITION = re.compile(
+    r"\b(?:no\s+(?:party|member|state|contracting\s+party)\s+(?:may|shall)|may\s+not)\b"
+    r"(?!\s+(?:have\s+recourse|be\s+subject|be\s+construed))"
 )
-_ES_IGNORED_STEMS = (
-    r"aplicar|entrar|significar|incluir|interpretar|entender|regir|prevalecer|afectar|constituir|ser|estar"
-)
-ES_OBLIG = re.compile(
-    r"\b(?:(?P<modal>deber[áa]n?|se\s+comprometen?\s+a|est[áa]n?\s+obligad[ao]s?|no\s+podr[áa]n?)"
-    r"|(?P<verb>[a-záéíóúñ]+?)(?:ar|er|ir)(?:á|án)(?:se)?)\b"
-)
-_ES_SOFT = re.compile(rf"^(?:{_ES_SOFT_STEMS})")
-_ES_IGNORED = re.compile(rf"^(?:{_ES_IGNORED_STEMS})$")
-
-_FR_SOFT = (
-    r"s'efforce|peut|peuvent|pourr|encourag|favoris|promeu|promouv|coopér|reconnai|facilit|appui|soutien|examin"
-    r"|explor|renforc|développ|échang|contribu|cherch"
-)
-FR_OBLIG = re.compile(
-    r"\b(?:doi(?:t|vent)|s'engagen?t?\s+à|(?:est|sont)\s+tenue?s?\s+de|veille(?:nt)?\s+à"
-    r"|(?P<fut>[a-zéèêàâîôûç']+?)(?:era|eront|ira|iront|ra|ront))\b"
-)
-_FR_SOFT_RE = re.compile(rf"^(?:{_FR_SOFT})")
-_FR_IGNORED = re.compile(r"^(?:appliqu|entr|s'appliqu|ser|aur|s'entend|signifi|inclu|pr[ée]vaud)")
+_EN_SOFT_ONLY = re.compile(r"\b(?:may|should|recogni[sz]e|encourage|promote|strive)\b")
 
 
 def _binding_en(p: Provision) -> list[tuple[int, int, str]]:
@@ -66,12 +53,39 @@ def _binding_en(p: Provision) -> list[tuple[int, int, str]]:
             continue
         kind = "soft" if (m.group("soft") or m.group("hedge")) else "binding"
         out.append((m.start(), m.end(), kind))
+    for m in _EN_PROHIBITION.finditer(p.norm):
+        out.append((m.start(), m.end(), "binding"))
     for m in _EN_SOFT_ONLY.finditer(p.norm):
         out.append((m.start(), m.end(), "soft"))
     return out
 
 
-_EN_SOFT_ONLY = re.compile(r"\b(?:may|should|recogni[sz]e|encourage|promote|strive)\b")
+_ES_SOFT_STEMS = (
+    r"procurar|podr|promover|fomentar|alentar|estimular|cooperar|colaborar|facilitar|apoyar|impulsar|buscar"
+    r"|considerar|esforzar|fortalecer|desarrollar|incentivar|propiciar|contribuir|tratar|examinar"
+    r"|explorar|identificar|mejorar|trabajar|reconocer|incrementar|coordinar|realizar|tomar|tener|concentrar"
+)
+_ES_IGNORED_STEMS = (
+    r"aplicar|entrar|significar|incluir|interpretar|entender|regir|prevalecer|afectar|constituir|ser|estar"
+)
+ES_OBLIG = re.compile(
+    r"\b(?:(?P<modal>deber[áa]n?|se\s+comprometen?\s+a|est[áa]n?\s+obligad[ao]s?|no\s+podr[áa]n?)"
+    r"|(?P<verb>[a-záéíóúñ]+?)(?:ar|er|ir)(?:á|án)(?:se)?)\b"
+)
+_ES_BEST_EFFORT = re.compile(r"\s+(?:sus|todos\s+los)\s+(?:mejores\s+)?esfuerzos")
+_ES_SOFT = re.compile(rf"^(?:{_ES_SOFT_STEMS})")
+_ES_IGNORED = re.compile(rf"^(?:{_ES_IGNORED_STEMS})$")
+
+_FR_SOFT = (
+    r"s'efforce|peut|peuvent|pourr|encourag|favoris|promeu|promouv|coopér|reconnai|facilit|appui|soutien|examin"
+    r"|explor|renforc|développ|contribu|cherch"
+)
+FR_OBLIG = re.compile(
+    r"\b(?:doi(?:t|vent)|s'engagen?t?\s+à|(?:est|sont)\s+tenue?s?\s+de|veille(?:nt)?\s+à"
+    r"|(?P<fut>[a-zéèêàâîôûç']+?)(?:era|eront|ira|iront|ra|ront))\b"
+)
+_FR_SOFT_RE = re.compile(rf"^(?:{_FR_SOFT})")
+_FR_IGNORED = re.compile(r"^(?:appliqu|entr|s'appliqu|ser|aur|s'entend|signifi|inclu|pr[ée]vaud)")
 
 
 def _binding_es(p: Provision) -> list[tuple[int, int, str]]:
@@ -79,6 +93,9 @@ def _binding_es(p: Provision) -> list[tuple[int, int, str]]:
     for m in ES_OBLIG.finditer(p.norm):
         if m.group("modal"):
             out.append((m.start(), m.end(), "binding"))
+            continue
+        if _ES_BEST_EFFORT.match(p.norm, m.end()):
+            out.append((m.start(), m.end(), "soft"))
             continue
         stem = m.group("verb") + m.group(0)[len(m.group("verb")) : len(m.group("verb")) + 2]
         if _ES_IGNORED.match(stem):
