@@ -38,7 +38,7 @@ CSV_FIELDS = (
     "text",
     "evidence",
 )
-_CHUNK_BYTES = 2_000_000
+_CHUNK_BYTES = 1_000_000
 _CHUNK_FILES = 8
 
 
@@ -184,7 +184,7 @@ def run_chunks(
         for chunk in chunks:
             yield from work(chunk, unit, fmt)
         return
-    window = workers * 3
+    window = workers * 8
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque[Future[list[FileResult]]] = deque()
         it = iter(chunks)
