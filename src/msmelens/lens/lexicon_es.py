@@ -16,9 +16,9 @@ SIZE_TRIGGERS: tuple[str, ...] = (
 
 TOPICS: dict[str, list[tuple[str, float, str]]] = {
     "skills": [
-        ("capacidad*", 1, "trade_and_development"),
+        ("capacidad*", 0.5, "trade_and_development"),
         ("cooperación técnica", 1, "trade_and_development"),
-        ("gestión", 1, "trade_and_development"),
+        ("gestión", 0.5, "trade_and_development"),
         ("capacitación", 1, "trade_and_development"),
         ("formación", 1, "trade_and_development"),
         ("entrenamiento", 1, "trade_and_development"),
@@ -37,8 +37,6 @@ TOPICS: dict[str, list[tuple[str, float, str]]] = {
         ("oportunidades", 1, ""),
         ("difusión", 1, ""),
         ("promoción", 1, ""),
-        ("intercambio de información", 1, ""),
-        ("compartir información", 1, ""),
         ("publicar*", 2, ""),
         ("publicará*", 2, ""),
         ("publicación", 2, ""),
@@ -63,7 +61,7 @@ TOPICS: dict[str, list[tuple[str, float, str]]] = {
         ("oportunidades comerciales", 2, ""),
         ("información comercial", 2, ""),
         ("información sobre", 1, ""),
-        ("transparencia", 1, ""),
+        ("transparencia", 0.5, ""),
         ("redes", 1, ""),
         ("empresas conjuntas", 1, ""),
     ],
@@ -169,7 +167,7 @@ TOPICS: dict[str, list[tuple[str, float, str]]] = {
     ],
     "dialogue_and_data": [
         ("revisar", 1, ""),
-        ("revisión", 1, ""),
+        ("revisión", 0.5, ""),
         ("evaluar", 1, ""),
         ("impacto* en", 1, ""),
         ("efectos en", 1, ""),

@@ -6,9 +6,9 @@ SIZE_TRIGGERS: tuple[str, ...] = ("petit*", "moyen*", "micro*", "pme", "pmes", "
 
 TOPICS: dict[str, list[tuple[str, float, str]]] = {
     "skills": [
-        ("capacité*", 1, "trade_and_development"),
+        ("capacité*", 0.5, "trade_and_development"),
         ("coopération technique", 1, "trade_and_development"),
-        ("gestion", 1, "trade_and_development"),
+        ("gestion", 0.5, "trade_and_development"),
         ("formation*", 1, "trade_and_development"),
         ("renforcement des capacités", 1, "trade_and_development"),
         ("assistance technique", 1, "trade_and_development"),
@@ -22,7 +22,6 @@ TOPICS: dict[str, list[tuple[str, float, str]]] = {
         ("opportunités", 1, ""),
         ("diffusion", 1, ""),
         ("promotion", 1, ""),
-        ("échange d'informations", 1, ""),
         ("publie*", 2, ""),
         ("publication*", 2, ""),
         ("rend* public*", 2, ""),
@@ -42,7 +41,7 @@ TOPICS: dict[str, list[tuple[str, float, str]]] = {
         ("possibilités commerciales", 2, ""),
         ("information* commerciale*", 2, ""),
         ("information* sur", 1, ""),
-        ("transparence", 1, ""),
+        ("transparence", 0.5, ""),
         ("coentreprises", 1, ""),
     ],
     "border_procedures": [
@@ -125,7 +124,7 @@ TOPICS: dict[str, list[tuple[str, float, str]]] = {
         ("législation", 0.5, ""),
     ],
     "dialogue_and_data": [
-        ("examen", 1, ""),
+        ("examen", 0.5, ""),
         ("évaluer", 1, ""),
         ("rapport*", 1, ""),
         ("comité", 1, ""),
