@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from tests.sample import JAPAN_THAILAND, SAMPLE_IDS, TOTA_XML, TPP_EN, TPP_ES, WAEMU_FR
 
 from msmelens.agreements import selectors, services
 from msmelens.agreements.models import Agreement, AgreementParty, AuditLog, Curation, Provision
@@ -15,7 +16,6 @@ from msmelens.agreements.pipeline import analyze_document, analyze_file
 from msmelens.corpus.readers import read_path
 from msmelens.lens import analyze
 from msmelens.lens.profile import profile_agreement
-from tests.sample import JAPAN_THAILAND, SAMPLE_IDS, TOTA_XML, TPP_EN, TPP_ES, WAEMU_FR
 
 
 @pytest.fixture
