@@ -6,7 +6,7 @@ bad input is refused with a readable 422 before any selector runs.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -15,6 +15,8 @@ from msmelens.lens.taxonomy import CATEGORIES, COMMITTEES
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 MAX_OFFSET = 1_000_000
+MAX_SEARCH_PAGE_SIZE = 100
+MAX_SEARCH_OFFSET = 10_000
 MAX_ANALYZE_CHARS = 2_000_000
 
 # printable text only: control characters (NUL breaks PostgreSQL) are refused with a 422
@@ -87,8 +89,8 @@ class SearchParams(Schema):
     party: SafeStr = Field(None, description="ISO 3166-1 alpha-3 code of a party, e.g. 'JPN'.")
     year_from: Year = Field(None, description="Agreement signed in or after this year.")
     year_to: Year = Field(None, description="Agreement signed in or before this year.")
-    limit: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="Page size (1 to 200).")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Number of hits to skip (0 to 1,000,000).")
+    limit: int = Field(20, ge=1, le=MAX_SEARCH_PAGE_SIZE, description="Page size (1 to 100).")
+    offset: int = Field(0, ge=0, le=MAX_SEARCH_OFFSET, description="Number of hits to skip (0 to 10,000).")
 
 
 # ---------- lens records and profiles ----------
@@ -259,8 +261,51 @@ class OverviewOut(Schema):
 
 
 class FilterChoicesOut(Schema):
-    data: dict[str, Any] = Field(
-        description="Values usable in the filters: regions, statuses, parties, years."
+    regions: list[str]
+    statuses: list[str]
+    parties: list[str] = Field(description="ISO 3166-1 alpha-3 codes (and a few ToTA group codes).")
+    year_min: int | None
+    year_max: int | None
+    categories: list[str]
+    relevance: list[str]
+
+
+# ---------- countries ----------
+
+
+class CountrySummaryOut(Schema):
+    iso3: str
+    name: str = Field(description="The country's name in the requested language.")
+    n_agreements: int
+    n_with_explicit: int = Field(description="Agreements with at least one explicit MSME provision.")
+    mean_coverage: float = Field(description="Mean overall MSME coverage of its agreements, 0 to 1.")
+    link: str
+
+
+class CountryAgreementOut(AgreementItem):
+    profile: ProfileOut
+    coverage: dict[str, float] = Field(description="Coverage per category, 0 to 1.")
+
+
+class HeatmapCell(Schema):
+    lens_id: str
+    name: str
+    value: float
+
+
+class HeatmapRow(Schema):
+    category: str
+    cells: list[HeatmapCell]
+
+
+class CountryDetailOut(Schema):
+    iso3: str
+    name: str
+    n_agreements: int
+    categories: list[str]
+    agreements: list[CountryAgreementOut] = Field(description="Newest first.")
+    heatmap: list[HeatmapRow] = Field(
+        description="One row per category, one cell per agreement (same order)."
     )
 
 

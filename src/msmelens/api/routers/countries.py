@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
+from msmelens.agreements.models import Agreement
+from msmelens.api import serialize
 from msmelens.api.errors import not_found
 from msmelens.api.lazy import country_selectors
-from msmelens.api.schemas import ErrorOut
+from msmelens.api.schemas import CountryDetailOut, CountrySummaryOut, ErrorOut
 
 router = Router(tags=["countries"])
 
@@ -20,42 +21,59 @@ class LangParams(Schema):
 
 
 class Iso3Path(Schema):
-    iso3: str = Field(..., min_length=2, max_length=16, description="The party's code, e.g. 'JPN'.")
-
-
-def _plain(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
-    return obj
+    iso3: str = Field(
+        ...,
+        min_length=2,
+        max_length=16,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="The party's code, e.g. 'JPN'.",
+    )
 
 
 @router.get(
     "",
-    response={200: list[dict[str, Any]], 422: ErrorOut},
+    response={200: list[CountrySummaryOut], 422: ErrorOut},
     url_name="country_list",
     summary="List countries",
     description="Every party to a stored agreement, with its number of agreements and MSME figures.",
 )
-def list_countries(request: HttpRequest, params: Query[LangParams]) -> list[Any]:
-    return _plain(country_selectors.country_list(language=params.lang))
+def list_countries(request: HttpRequest, params: Query[LangParams]) -> list[dict[str, Any]]:
+    return [
+        {
+            "iso3": c.iso3,
+            "name": c.name,
+            "n_agreements": c.n_agreements,
+            "n_with_explicit": c.n_with_explicit,
+            "mean_coverage": c.mean_coverage,
+            "link": f"{serialize.API_PREFIX}/countries/{c.iso3}",
+        }
+        for c in country_selectors.country_list(language=params.lang)
+    ]
 
 
 @router.get(
     "/{iso3}",
-    response={200: dict[str, Any], 404: ErrorOut, 422: ErrorOut},
+    response={200: CountryDetailOut, 404: ErrorOut, 422: ErrorOut},
     url_name="country_detail",
     summary="One country",
-    description="A party's agreements with their MSME profiles (the category × agreement heatmap data).",
+    description="A party's agreements (newest first) with their MSME profiles, and the category × agreement "
+    "coverage heatmap.",
 )
-def get_country(request: HttpRequest, path: Path[Iso3Path], params: Query[LangParams]) -> Any:
+def get_country(request: HttpRequest, path: Path[Iso3Path], params: Query[LangParams]) -> dict[str, Any]:
     try:
-        detail = country_selectors.country_detail(iso3=path.iso3.upper(), language=params.lang)
-    except LookupError:
+        detail = country_selectors.country_detail(iso3=path.iso3, language=params.lang)
+    except Agreement.DoesNotExist:
         raise not_found("country", path.iso3) from None
-    if detail is None:
-        raise not_found("country", path.iso3)
-    return _plain(detail)
+    agreements = []
+    for item in detail.agreements:
+        row = serialize.agreement_item(item.agreement)
+        row.update(profile=dict(item.profile), coverage=dict(item.coverage))
+        agreements.append(row)
+    return {
+        "iso3": detail.iso3,
+        "name": detail.name,
+        "n_agreements": len(agreements),
+        "categories": list(detail.categories),
+        "agreements": agreements,
+        "heatmap": detail.heatmap,
+    }

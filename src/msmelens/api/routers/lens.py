@@ -165,6 +165,8 @@ _REQUEST_BODY = {
 )
 def analyze(request: HttpRequest) -> dict[str, Any]:
     _check_length(request)
+    if not request.META.get("CONTENT_LENGTH") or request.META.get("CONTENT_LENGTH") == "0":
+        raise ApiError(422, "empty_body", "The request is empty: send JSON with a 'text' field, or a 'file'.")
     content_type = (request.content_type or "").lower()
     unit = "article"
     language = None

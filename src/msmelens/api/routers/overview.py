@@ -32,7 +32,10 @@ def overview(request: HttpRequest) -> dict[str, Any]:
     response=FilterChoicesOut,
     url_name="filters",
     summary="Filter values",
-    description="The regions, statuses, parties and year range present in the stored agreements.",
+    description=(
+        "The regions, statuses, parties and year range present in the stored agreements, "
+        "and the category and relevance values."
+    ),
 )
 def filters(request: HttpRequest) -> dict[str, Any]:
-    return {"data": selectors.filter_choices()}
+    return selectors.filter_choices()

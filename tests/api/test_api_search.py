@@ -1,0 +1,79 @@
+"""/api/v1/search: ranked hits with <mark> snippets, filters, hostile queries never 5xx."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from tests.sample import TPP_EN, TPP_ES
+
+pytestmark = pytest.mark.usefixtures("sample_db")
+
+
+def test_search_returns_marked_snippets(client: Client) -> None:
+    response = client.get("/api/v1/search", {"q": "small and medium-sized enterprises", "limit": 10})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["count"] >= len(data["items"]) > 0
+    assert all("<mark>" in hit["snippet_html"] for hit in data["items"])
+    assert TPP_EN in {hit["agreement"]["lens_id"] for hit in data["items"]}
+    ranks = [hit["rank"] for hit in data["items"]]
+    assert ranks == sorted(ranks, reverse=True) or ranks == sorted(ranks)
+
+
+def test_search_is_accent_insensitive(client: Client) -> None:
+    accented = client.get("/api/v1/search", {"q": "pequeñas"}).json()
+    plain = client.get("/api/v1/search", {"q": "pequenas"}).json()
+    assert accented["count"] == plain["count"] > 0
+    assert TPP_ES in {hit["agreement"]["lens_id"] for hit in accented["items"]}
+
+
+def test_search_filters_and_pagination(client: Client) -> None:
+    data = client.get("/api/v1/search", {"q": "enterprises", "relevance": "explicit", "limit": 3}).json()
+    assert all(hit["relevance"] == "explicit" for hit in data["items"])
+    if data["count"] > 3:
+        assert "offset=3" in data["next"]
+        second = client.get(data["next"]).json()
+        first_ids = {h["provision_id"] for h in data["items"]}
+        assert not first_ids & {h["provision_id"] for h in second["items"]}
+    recent = client.get("/api/v1/search", {"q": "enterprises", "year_from": 2010}).json()
+    assert all(hit["agreement"]["year"] >= 2010 for hit in recent["items"])
+
+
+def test_search_snippets_escape_html(client: Client) -> None:
+    data = client.get("/api/v1/search", {"q": "<script>alert(1)</script> enterprises"}).json()
+    for hit in data["items"]:
+        assert "<script>" not in hit["snippet_html"]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        "'",
+        "(",
+        ")))",
+        "NEAR(",
+        "a* OR",
+        "AND",
+        "-",
+        "*",
+        '"unbalanced',
+        "x:y",
+        "^",
+        "~~",
+        "%",
+        "\\",
+        "é" * 300,
+    ],
+)
+def test_hostile_queries_never_fail(client: Client, q: str) -> None:
+    response = client.get("/api/v1/search", {"q": q})
+    assert response.status_code == 200, (q, response.content[:300])
+    assert isinstance(response.json()["items"], list)
+
+
+def test_search_requires_q(client: Client) -> None:
+    for params in ({}, {"q": ""}, {"q": "x" * 501}, {"q": "a\x00b"}):
+        response = client.get("/api/v1/search", params)
+        assert response.status_code == 422, params
+        assert "'q'" in response.json()["detail"]
