@@ -260,7 +260,7 @@ def run_analyze(
 def _open_output(output: str | None) -> IO[str]:
     if output:
         return open(output, "w", encoding="utf-8", newline="")
-    return click.get_text_stream("stdout")
+    return sys.stdout
 
 
 def _finish(stats: RunStats, what: str) -> None:
@@ -293,7 +293,11 @@ _workers_opt = click.option(
 
 @click.group()
 def lens() -> None:
-    """Analyse agreements through the MSME lens (ToTA XML, XML, HTML, text, PDF, Word files or folders)."""
+    """Analyse agreements through the MSME lens.
+
+    PATHS may be files or folders (walked recursively) of ToTA XML, other XML, HTML, plain text, PDF or Word
+    (.docx) files.
+    """
 
 
 @lens.command("analyze")
@@ -405,26 +409,30 @@ def evaluate_command(gold: str, paths: tuple[str, ...], fmt: str) -> None:
     from msmelens.lens import analyze
     from msmelens.lens.evaluate import evaluate, load_gold
 
-    rows = load_gold(gold)
-    wanted = {str(r.get("agreement")) for r in rows}
-    files = select_gold_files(iter_input_files(paths), wanted)
+    try:
+        rows = load_gold(gold)
+    except (OSError, ValueError) as exc:
+        click.echo(f"Cannot read the gold file: {exc}", err=True)
+        sys.exit(2)
+    wanted: dict[str, set[str]] = {}
+    for row in rows:
+        wanted.setdefault(str(row.get("agreement")), set()).add(str(row["article_id"]))
+    files = select_gold_files(iter_input_files(paths), set(wanted))
     predictions: dict[str, Any] = {}
     found: set[str] = set()
-    failed = 0
     for f in files:
         try:
             doc = read_path(f, paragraphs=False)
         except ReadError as err:
-            failed += 1
             click.echo(str(err), err=True)
             continue
         if doc.id not in wanted:
             continue
         found.add(doc.id)
         for res in analyze(doc, unit="article"):
-            predictions[res.provision_id] = res
-            predictions.setdefault(res.source_ref, res)
-    missing = sorted(wanted - found)
+            if res.source_ref in wanted[doc.id]:
+                predictions[res.source_ref] = res
+    missing = sorted(set(wanted) - found)
     if not found:
         click.echo(
             f"None of the {len(wanted)} agreements named in {Path(gold).name} was found in the paths given.",

@@ -12,7 +12,7 @@ from msmelens.corpus.model import Document
 from msmelens.corpus.segment import build_document
 from msmelens.corpus.text_formats import normalise
 
-logging.getLogger("pypdf").setLevel(logging.ERROR)
+logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 
 def read_pdf(data: bytes, source: str, *, paragraphs: bool = True) -> Document:
