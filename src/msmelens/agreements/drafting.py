@@ -1,7 +1,8 @@
 """Model language for a draft: the strongest comparable stored provisions for each category it lacks.
 
 A category "needs help" when the draft has no relevant provision in it, or only soft ones. Candidates are
-stored provisions labelled with that category; they are ranked explicit first, binding first, then by TF-IDF
+stored provisions labelled with that category; they are ranked same language as the draft first, then
+explicit first, binding first, then by TF-IDF
 cosine similarity to the draft's text (the draft's own provisions in that category when it has some), with at
 most one suggestion per agreement. The fitted vectoriser is cached per data version.
 """
@@ -9,6 +10,7 @@ most one suggestion per agreement. The fitted vectoriser is cached per data vers
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +57,7 @@ def _build_index() -> _Index | None:
             "text",
             "relevance",
             "binding",
+            "language",
             "categories",
             "source_ref",
             "agreement__lens_id",
@@ -72,6 +75,7 @@ def _build_index() -> _Index | None:
                 "source_ref": p.source_ref,
                 "relevance": p.relevance,
                 "binding": p.binding,
+                "language": p.language or "",
                 "categories": list(p.categories or []),
                 "agreement_id": p.agreement.lens_id,
                 "agreement_name": p.agreement.name,
@@ -139,6 +143,8 @@ def suggest_model_language(
     if index is None:
         return {cat: [] for cat in needs}
     whole = " ".join(r.text for r in results)
+    languages = Counter(r.language for r in results if r.language)
+    language = languages.most_common(1)[0][0] if languages else ""
     out: dict[str, list[dict[str, Any]]] = {}
     for cat, need in needs.items():
         candidates = index.by_category.get(cat)
@@ -151,6 +157,7 @@ def suggest_model_language(
         order = sorted(
             range(len(candidates)),
             key=lambda k: (
+                bool(language) and index.rows[candidates[k]]["language"] not in (language, ""),
                 index.rows[candidates[k]]["relevance"] != "explicit",
                 index.rows[candidates[k]]["binding"] != "binding",
                 -float(sims[k]),

@@ -8,6 +8,7 @@ each page shows next to the chart.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -63,8 +64,8 @@ def column_chart(
     """Vertical grouped columns of shares (0..1) for each label (e.g. years), with a 0–100 % axis."""
     n = max(len(labels), 1)
     left, right, top, bottom = 44, 12, 30, 46
-    group_w = max(10.0, min(48.0, 640 / n))
-    width = int(left + right + group_w * n)
+    width = 720
+    group_w = (width - left - right) / n
     plot_h = height - top - bottom
     _, out = _open(width, height, title, desc, "column-chart")
     out += _legend(series, left, 16)
@@ -77,7 +78,7 @@ def column_chart(
         )
     k = max(len(series), 1)
     bar_w = max(2.0, (group_w - 3) / k)
-    step = max(1, int(round(34 / group_w)))  # label every step-th column so labels don't collide
+    step = max(1, math.ceil(36 / group_w))  # label every step-th column so labels don't collide
     for i, label in enumerate(labels):
         gx = left + i * group_w + 1.5
         for j, s in enumerate(series):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -40,17 +41,25 @@ def merge_spans(evidence: Iterable[Mapping[str, Any]], length: int) -> list[tupl
     return merged
 
 
+_BLANK_LINES = re.compile(r"[ \t]*\n[\s]*")
+
+
+def _segment(text: str) -> str:
+    """One escaped segment, runs of blank lines squashed to one line break (offsets are applied already)."""
+    return str(escape(_BLANK_LINES.sub("\n", text)))
+
+
 def highlight_evidence(text: str, evidence: Iterable[Mapping[str, Any]] | None) -> SafeString:
     """The text HTML-escaped, with each (merged) evidence span wrapped in ``<mark>``."""
     text = text or ""
     out: list[str] = []
     pos = 0
     for start, end, supports in merge_spans(evidence or [], len(text)):
-        out.append(str(escape(text[pos:start])))
+        out.append(_segment(text[pos:start]))
         title = ", ".join(_support_label(s) for s in supports if s)
-        out.append(f'<mark title="{escape(title)}">{escape(text[start:end])}</mark>')
+        out.append(f'<mark title="{escape(title)}">{_segment(text[start:end])}</mark>')
         pos = end
-    out.append(str(escape(text[pos:])))
+    out.append(_segment(text[pos:]))
     return mark_safe("".join(out))
 
 
