@@ -69,8 +69,7 @@ def explicit(p: Provision) -> None:
     """Set ``p.explicit`` and add ``explicit`` evidence spans."""
     if not any(c.kind == "size" for c in p.cues):
         return
-    langs = [p.language] if p.language in PATTERNS else []
-    langs += [lang for lang in PATTERNS if lang not in langs]
+    langs = [p.language] if p.language in PATTERNS else list(PATTERNS)
     headings: list[tuple[int, int]] | None = None
     square_metre = bool(_SQUARE_METRE.search(p.norm)) if "sme" in p.norm else False
     for lang in langs:

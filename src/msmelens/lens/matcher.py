@@ -91,16 +91,16 @@ def match(p: Provision) -> None:
     best: dict[tuple[str, str, int], Cue] = {}
     for end, (length, entries) in FULL.iter(norm):
         start = end - length + 1
-        if start > 0 and _word_char(norm[start - 1]):
+        if start and norm[start - 1].isalnum():
             continue
-        right_ok = end + 1 >= n or not _word_char(norm[end + 1])
         stop = end + 1
+        right_ok = stop >= n or not norm[stop].isalnum()
         for kind, label, weight, committee, prefix, phrase in entries:
-            if not (prefix or right_ok):
-                continue
             if prefix:  # extend the span to the end of the word
                 while stop < n and norm[stop].isalnum():
                     stop += 1
+            elif not right_ok:
+                continue
             key = (kind, label, start)
             prev = best.get(key)
             if prev is None or prev.end < stop or prev.weight < weight:

@@ -1,14 +1,27 @@
-"""Whitespace-normalised, lower-cased view of a provision, with a (lazy) map back to original offsets."""
+"""Whitespace-normalised, lower-cased view of a provision, with a (lazy) map back to original offsets.
+
+``normalise`` lower-cases, unifies dashes and apostrophes, drops leading/trailing whitespace and collapses every
+whitespace run to one space (OCR line breaks and double spaces then never hide a cue). Every character keeps its
+length, so the only offset shifts come from collapsed runs; ``OffsetMap`` records them as break points.
+"""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
-_WS = re.compile(r"\s+")
-_RUNS = re.compile(r"\s\s+|[\n\t\r\f\v]")
-_HYPHENS = str.maketrans(
-    {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u00ad": "-", "\u2019": "'"}
+_ODD = re.compile("[\u2010-\u2014\u00ad\u2019]")
+_ODD_MAP = (
+    ("\u2010", "-"),
+    ("\u2011", "-"),
+    ("\u2012", "-"),
+    ("\u2013", "-"),
+    ("\u2014", "-"),
+    ("\u00ad", "-"),
+    ("\u2019", "'"),
 )
+_RUNS = re.compile(r"\s{2,}|^\s|\s$|[^\S ]")
+_COLLAPSE = re.compile(r"^\s+|\s{2,}")
 
 
 def lower_same_length(text: str) -> str:
@@ -16,22 +29,50 @@ def lower_same_length(text: str) -> str:
     low = text.lower()
     if len(low) == len(text):
         return low
+    low = text.replace("\u0130", "i").lower()  # Turkish dotted capital I is the usual culprit
+    if len(low) == len(text):
+        return low
     return "".join(c.lower()[:1] or c for c in text)
 
 
 def normalise(text: str) -> str:
     """Lower-case, unify hyphens/apostrophes and collapse whitespace runs to one space."""
-    return _WS.sub(" ", lower_same_length(text).translate(_HYPHENS))
+    low = lower_same_length(text)
+    if _ODD.search(low):
+        for odd, plain in _ODD_MAP:
+            if odd in low:
+                low = low.replace(odd, plain)
+    return " ".join(low.split())
 
 
-def offset_map(text: str) -> list[int] | None:
-    """Offsets into ``text`` for each character of ``normalise(text)`` (plus the end); None if identical."""
+class OffsetMap:
+    """Maps offsets in ``normalise(text)`` back to offsets in ``text``."""
+
+    __slots__ = ("_points", "_shifts")
+
+    def __init__(self, text: str) -> None:
+        points = [0]
+        shifts = [0]
+        shift = 0
+        for m in _COLLAPSE.finditer(text):
+            a, b = m.span()
+            if a == 0:  # leading whitespace disappears
+                shift = b
+                shifts[0] = shift
+                continue
+            shift += b - a - 1  # the run becomes one space
+            points.append(a - (shifts[-1] if len(points) else 0) + 1)
+            shifts.append(shift)
+        self._points = points
+        self._shifts = shifts
+
+    def __call__(self, i: int) -> int:
+        k = bisect_right(self._points, i) - 1
+        return i + self._shifts[k]
+
+
+def offset_map(text: str) -> OffsetMap | None:
+    """The offset map for ``text``, or None when normalising changes no offset."""
     if not _RUNS.search(text):
         return None
-    offsets: list[int] = []
-    pos = 0
-    for m in _WS.finditer(text):
-        offsets.extend(range(pos, m.start() + 1))
-        pos = m.end()
-    offsets.extend(range(pos, len(text) + 1))
-    return offsets
+    return OffsetMap(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from msmelens.lens.normalize import offset_map
+from msmelens.lens.normalize import OffsetMap, offset_map
 from msmelens.lens.record import Evidence
 
 
@@ -37,8 +37,9 @@ class Provision:
     committees: list[str] = field(default_factory=list)
     score: float = 0.0
     evidence: list[Evidence] = field(default_factory=list)
-    _offsets: list[int] | None = None
+    _offsets: OffsetMap | None = None
     _mapped: bool = False
+    _evidence_keys: set[tuple[int, int, str]] = field(default_factory=set)
 
     def orig(self, i: int) -> int:
         """Map an offset in ``norm`` back to an offset in ``text`` (the map is built on first use)."""
@@ -47,9 +48,11 @@ class Provision:
             self._mapped = True
         if self._offsets is None:
             return i
-        return self._offsets[i]
+        return self._offsets(i)
 
     def add_evidence(self, start: int, end: int, supports: str) -> None:
-        if any(e.start == start and e.end == end and e.supports == supports for e in self.evidence):
+        key = (start, end, supports)
+        if key in self._evidence_keys:
             return
+        self._evidence_keys.add(key)
         self.evidence.append(Evidence(start, end, self.text[start:end], supports))

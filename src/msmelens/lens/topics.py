@@ -48,7 +48,9 @@ def relevance(p: Provision) -> None:
                 p.add_evidence(p.orig(c.start), p.orig(c.end), "implicit")
     else:
         p.relevance = "none"
-        for c in p.cues:
+        if p.topic_score < IMPLICIT_MIN:
+            return  # nothing came close: no evidence needed
+        for c in p.cues:  # a near miss: show what excluded it
             if c.kind == "exclude":
                 p.add_evidence(p.orig(c.start), p.orig(c.end), "exclusion")
 
