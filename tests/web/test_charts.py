@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import translation
 
 from msmelens.agreements.templatetags.msmelens_tags import highlight_evidence, merge_spans
 from msmelens.web import charts
@@ -93,7 +94,8 @@ def test_merge_spans_merges_overlaps_and_clamps():
 def test_highlight_escapes_text_and_marks_evidence():
     text = "Parties <shall> promote SMEs & micro firms."
     start = text.index("SMEs")
-    html = str(highlight_evidence(text, [{"start": start, "end": start + 4, "supports": "explicit"}]))
+    with translation.override("en"):
+        html = str(highlight_evidence(text, [{"start": start, "end": start + 4, "supports": "explicit"}]))
     assert html == ('Parties &lt;shall&gt; promote <mark title="Explicit">SMEs</mark> &amp; micro firms.')
     # a span over an escaped character keeps the escaping inside the mark
     amp = text.index("&")
