@@ -14,7 +14,8 @@ from msmelens.corpus.model import Article, Document, Paragraph
 
 _MARKER = r"(?:\d{1,3}(?:\.\d{1,3})*\.|\(\d{1,3}\)|\([a-z]{1,3}\)|\([ivxlc]{1,6}\))"
 _MARKER_AT = re.compile(_MARKER + r"(?=\s)")
-_BREAK = re.compile(r"\s*\n\s*|[ \t\u00a0]{2,}|(?<=[.;:])[ ](?=" + _MARKER + r"\s)")
+# every alternative starts with a character class: much faster in ``re`` than a leading lookbehind
+_BREAK = re.compile(r"[ \t\u00a0\n]\s+|\n|[.;:] (?=[(\d])")
 _ENDS_CLAUSE = frozenset(".;:!?")
 _MIN_LEN = 4
 
@@ -26,6 +27,10 @@ def split_spans(text: str) -> list[tuple[int, int]]:
     n = len(text)
     for m in _BREAK.finditer(text, start):
         b, e = m.span()
+        if text[b] in _ENDS_CLAUSE:  # "[.;:] " before a marker: break after the punctuation
+            b += 1
+            if not _MARKER_AT.match(text, e):
+                continue
         if e >= n or b <= start:
             continue
         prev = text[b - 1]
@@ -40,7 +45,17 @@ def split_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, end))
     elif spans:
         spans[-1] = (spans[-1][0], end)
-    return spans
+    trimmed = [_trim(text, s, e) for s, e in spans]
+    return [(s, e) for s, e in trimmed if s < e]
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """Drop whitespace the break pattern left at a span's edges (e.g. NEL, line separators)."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
 
 
 def make_paragraphs(article: Article) -> list[Paragraph]:
