@@ -82,6 +82,14 @@ def test_html(tmp_path: Path):
     _check_sme_structure(doc)
 
 
+def test_xhtml_goes_to_the_html_reader():
+    body = "".join(f"<p>{line}</p>" for line in LINES)
+    data = f'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>X</title></head><body>{body}</body></html>'
+    doc = read_bytes(data.encode(), "fta.xhtml.xml")
+    assert doc.format == "html" and doc.meta.name == "X"
+    _check_sme_structure(doc)
+
+
 def test_generic_xml():
     body = "".join(f"<line>{line}</line>" for line in LINES)
     doc = read_bytes(f'<?xml version="1.0"?><agreement>{body}</agreement>'.encode(), "fta.xml")

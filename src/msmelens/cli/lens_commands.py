@@ -184,8 +184,12 @@ def run_chunks(
         for chunk in chunks:
             yield from work(chunk, unit, fmt)
         return
+    import msmelens.corpus.readers
+    import msmelens.lens  # noqa: F401  (imported once here, inherited by forked workers)
+
     window = workers * 8
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
         pending: deque[Future[list[FileResult]]] = deque()
         it = iter(chunks)
         for chunk in it:
@@ -198,6 +202,8 @@ def run_chunks(
             if nxt is not None:
                 pending.append(pool.submit(work, nxt, unit, fmt))
             yield from done
+    finally:  # also on early exit (closed pipe, Ctrl-C): drop the work not started yet
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Progress:

@@ -83,6 +83,10 @@ def _read(data: bytes, name: str, source: str, *, max_bytes: int, paragraphs: bo
         root = parse_xml(data, name)
         if is_tota(root):
             return build_tota(root, data, source, paragraphs=paragraphs)
+        if root.tag == "html" or root.tag.endswith("}html"):  # XHTML
+            from msmelens.corpus.text_formats import read_html
+
+            return read_html(data, source, paragraphs=paragraphs)
         from msmelens.corpus.text_formats import read_xml_root
 
         return read_xml_root(root, data, source, paragraphs=paragraphs)
