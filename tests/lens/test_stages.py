@@ -156,3 +156,24 @@ def test_language_detection_for_text_without_metadata() -> None:
 def test_individual_stage_functions_are_importable() -> None:
     for stage in (match, explicit, topics, relevance, categories, binding, committees, score):
         assert callable(stage)
+
+
+def test_definitions_article_and_vetoed_heading_are_never_implicit() -> None:
+    text = (
+        "For the purposes of this Chapter: (a) digital certificate means an electronic document used in "
+        "electronic commerce; (b) electronic signature means data in electronic form."
+    )
+    p = _through(text, "relevance")
+    assert p.topic_score >= 3 and p.relevance == "none"
+    q = _through(
+        "Each Party shall publish its customs procedures on the internet.",
+        "relevance",
+        heading="Article 1 Preamble",
+    )
+    assert q.relevance == "none"
+    r = _through(
+        "Each Party shall publish its customs procedures on the internet.",
+        "relevance",
+        heading="Article 1 Transparency",
+    )
+    assert r.relevance == "implicit"

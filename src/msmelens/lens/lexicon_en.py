@@ -380,6 +380,7 @@ EXCLUDE: list[tuple[str, float]] = [
     ("state aid", 2),
     ("investment", 1),
     ("investor*", 2),
+    ("investigating authorit*", 2),
 ]
 
 # Article headings that mark operative content outside the lens (definitions, institutions, remedies...).
@@ -448,6 +449,31 @@ HEADING_EXCLUDE: tuple[str, ...] = (
     "joint committee",
     "interpretation",
     "notification",
+    "committee",
+)
+
+# Article headings that rule implicit relevance out altogether (the guidelines' "none" list).
+HEADING_VETO: tuple[str, ...] = (
+    "definition",
+    "preamble",
+    "dispute settlement",
+    "settlement of disputes",
+    "entry into force",
+    "depositary",
+    "accession",
+    "withdrawal",
+    "ratification",
+    "amendments",
+    "national treatment",
+    "most-favoured-nation",
+    "most favoured nation",
+    "expropriation",
+    "anti-dumping",
+    "countervailing",
+    "general exceptions",
+    "security exceptions",
+    "safeguard measures",
+    "bilateral safeguard",
 )
 
 # Text that marks government-to-government exchange that does not reach businesses.

@@ -234,6 +234,7 @@ EXCLUDE: list[tuple[str, float]] = [
     ("sanciones", 1),
     ("inversión", 1),
     ("inversionista*", 2),
+    ("autoridad investigadora", 2),
 ]
 
 HEADING_EXCLUDE: tuple[str, ...] = (
@@ -272,6 +273,25 @@ HEADING_EXCLUDE: tuple[str, ...] = (
     "comunicaciones",
     "recursos",
     "legislación en materia de competencia",
+    "comité",
+)
+
+HEADING_VETO: tuple[str, ...] = (
+    "definici",
+    "preámbulo",
+    "solución de controversias",
+    "entrada en vigor",
+    "depositario",
+    "adhesión",
+    "denuncia",
+    "ratificación",
+    "enmiendas",
+    "trato nacional",
+    "nación más favorecida",
+    "expropiación",
+    "antidumping",
+    "excepciones generales",
+    "medidas de salvaguardia",
 )
 
 GOVERNMENT_ONLY: tuple[str, ...] = (

@@ -207,6 +207,24 @@ HEADING_EXCLUDE: tuple[str, ...] = (
     "dispositions finales",
 )
 
+HEADING_VETO: tuple[str, ...] = (
+    "définition",
+    "préambule",
+    "règlement des différends",
+    "entrée en vigueur",
+    "dépositaire",
+    "adhésion",
+    "dénonciation",
+    "ratification",
+    "amendements",
+    "traitement national",
+    "nation la plus favorisée",
+    "expropriation",
+    "antidumping",
+    "exceptions générales",
+    "mesures de sauvegarde",
+)
+
 GOVERNMENT_ONLY: tuple[str, ...] = (
     "entre les administrations douanières",
     "entre les autorités compétentes",

@@ -55,6 +55,14 @@ _ALL = _entries()
 FULL = _build(_ALL)
 GATE = _build([(p, e) for p, e in _ALL if e[0] == "size" or (e[0] == "topic" and e[2] >= 2)])
 
+HEADING_VETO_WEIGHT = 100.0
+_HEADING_VETO = re.compile(
+    "|".join(
+        sorted({re.escape(normalise(h)) for lex in LEXICONS.values() for h in lex.HEADING_VETO}, key=len)[
+            ::-1
+        ]
+    )
+)
 _HEADING_EXCLUDE = re.compile(
     "|".join(
         sorted({re.escape(normalise(h)) for lex in LEXICONS.values() for h in lex.HEADING_EXCLUDE}, key=len)[
@@ -108,7 +116,9 @@ def match(p: Provision) -> None:
     cues.extend(best.values())
     if p.heading:
         heading = normalise(p.heading)
-        if _HEADING_EXCLUDE.search(heading):
+        if _HEADING_VETO.search(heading):
+            cues.append(Cue(0, 0, "heading", "heading_veto", HEADING_VETO_WEIGHT, "", p.heading))
+        elif _HEADING_EXCLUDE.search(heading):
             cues.append(Cue(0, 0, "heading", "heading_exclude", 3.0, "", p.heading))
         cues.extend(_heading_topics(heading))
 

@@ -3,7 +3,9 @@
 ``topics`` sums the cues: the *strength* is the sum of the weights of the distinct topic phrases found (weight
 >= 2 only: those naming an obstacle-lowering measure), the *exclusion* the sum of the distinct exclusion phrases
 (definitions, national treatment, dispute settlement, tariffs, origin criteria, institutions...), plus 3 when the
-article heading names such a subject and 2 for government-to-government exchange.
+article heading names such a subject, 1 for government-to-government exchange, and a veto (100) for a heading
+in the guidelines' "none" list (definitions, preamble, dispute settlement, final provisions...) or a text made
+of definitions.
 ``relevance``: explicit when the ``explicit`` stage said so; implicit when strength - exclusion >= IMPLICIT_MARGIN
 and strength >= IMPLICIT_MIN; otherwise none.
 ``categories``: a category is kept when its distinct cues weigh >= CATEGORY_MIN_EXPLICIT (explicit
@@ -13,6 +15,8 @@ at least its strongest category.
 
 from __future__ import annotations
 
+import re
+
 from msmelens.lens.provision import Provision
 from msmelens.lens.taxonomy import CATEGORIES
 
@@ -21,6 +25,19 @@ IMPLICIT_MARGIN = 2.0
 CATEGORY_MIN_EXPLICIT = 1.0
 CATEGORY_MIN_IMPLICIT = 3.0
 DEFAULT_EXPLICIT_CATEGORY = "dialogue_and_data"
+DEFINITIONS_WEIGHT = 100.0
+
+# A definitions article: opens with "for the purposes of this ..." and defines at least two terms.
+_DEFINITIONS_OPENING = re.compile(
+    r"^(?:\W*\w{0,4}\W+)?(?:for the purposes? of this|para (?:los )?efectos de (?:este|el presente)"
+    r"|aux fins (?:du présent|de la présente))"
+)
+_DEFINES = re.compile(r"\b(?:means|significa|se entiende por|s'entend|désigne)\b")
+
+
+def is_definitions(norm: str) -> bool:
+    """True for an article made of definitions (no operative content for the lens)."""
+    return bool(_DEFINITIONS_OPENING.match(norm)) and len(_DEFINES.findall(norm, 0, 20000)) >= 2
 
 
 def topics(p: Provision) -> None:
@@ -34,6 +51,8 @@ def topics(p: Provision) -> None:
             excl[c.phrase] = max(excl.get(c.phrase, 0.0), c.weight)
     p.topic_score = sum(strong.values())
     p.exclusion_score = sum(excl.values())
+    if p.topic_score and is_definitions(p.norm):
+        p.exclusion_score += DEFINITIONS_WEIGHT
 
 
 def relevance(p: Provision) -> None:
