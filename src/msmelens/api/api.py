@@ -6,12 +6,18 @@ Endpoints only validate, call selectors/services/the lens, and serialise. Every 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, Router
 from ninja.operation import Operation
 
 from msmelens import __version__
-from msmelens.api.errors import ApiError, install_handlers
+from msmelens.api.errors import ApiError, error_response, install_handlers
 from msmelens.api.routers import agreements, countries, lens, overview, provisions, search
 
 DESCRIPTION = """\
@@ -24,9 +30,38 @@ Errors are always JSON `{"detail": "readable message", "code": "machine_code"}`.
 """
 
 
+def _json_method_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Ninja answers a wrong method with a plain-text 405; give it the API's JSON error shape."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            allowed = response.get("Allow", "")
+            json_response = error_response(
+                405,
+                "method_not_allowed",
+                f"{request.method} is not allowed at {request.path}: use {allowed}.",
+            )
+            json_response["Allow"] = allowed
+            return json_response
+        return response
+
+    return wrapper
+
+
 class MsmeLensAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         return operation.view_func.__name__  # short, unique names: list_agreements, analyze, ...
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_method_not_allowed(pattern.callback)
+        return urls
 
 
 api = MsmeLensAPI(

@@ -30,7 +30,10 @@ ERRORS = {404: ErrorOut, 422: ErrorOut}
 
 class LensIdPath(Schema):
     lens_id: str = Field(
-        ..., max_length=64, description="The agreement's lens id: 'tota-N' for ToTA agreements, else 'doc-…'."
+        ...,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="The agreement's lens id: 'tota-N' for ToTA agreements, else 'doc-…'.",
     )
 
 
