@@ -124,3 +124,30 @@ def test_ensure_paragraphs_matches_eager_read(tpp):
     lazy = ensure_paragraphs(read_path(TOTA / "pta_449.xml", paragraphs=False))
     assert [p.id for p in lazy.paragraphs()] == [p.id for p in tpp.paragraphs()]
     assert [p.text for p in lazy.paragraphs()] == [p.text for p in tpp.paragraphs()]
+
+
+def _headings_via_text_reader(name: str) -> tuple[list[str], list[str]]:
+    from msmelens.corpus.readers import read_bytes
+
+    tota = read_path(TOTA / name, paragraphs=False)
+    plain = read_bytes(tota.text.encode("utf-8"), name.replace(".xml", ".txt"), paragraphs=False)
+    return [a.heading for a in tota.articles() if a.heading], [
+        a.heading for a in plain.articles() if a.heading
+    ]
+
+
+@pytest.mark.parametrize("name", ["pta_449.xml", "pta_1.xml", "pta_450.xml", "pta_28.xml"])
+def test_text_segmenter_recovers_tota_articles(name: str):
+    """The ToTA text read back as plain text gives the same article headings (en and es agreements)."""
+    want, got = _headings_via_text_reader(name)
+    assert len(want) > 100
+    assert got == want
+
+
+def test_text_segmenter_agrees_with_tota_on_a_sample():
+    names = [p.name for p in list(iter_input_files([TOTA]))[::10]]
+    exact = 0
+    for name in names:
+        want, got = _headings_via_text_reader(name)
+        exact += want == got
+    assert exact / len(names) >= 0.85, f"{exact}/{len(names)}"

@@ -49,11 +49,11 @@ _KW = sorted(
 )
 _HEADING = re.compile(
     r"^[ \t\u00a0]*(?P<kw>(?:" + "|".join(_KW) + r")\b|art\.)"
-    r"(?:[ \t\u00a0]+(?P<num>" + _NUM + r"))?"
+    r"(?:(?:[ \t\u00a0]*[-–—][ \t\u00a0]*|[ \t\u00a0]+)(?P<num>" + _NUM + r"))?"
     r"[ \t\u00a0]*(?P<sep>[:.\-–—][ \t\u00a0]*)?(?P<title>[^\n]*)$",
     re.IGNORECASE | re.MULTILINE,
 )
-_MAX_TITLE = 150
+_MAX_TITLE = 200
 
 
 @dataclass(slots=True)
@@ -83,6 +83,11 @@ def _looks_like_title(line: str) -> bool:
     return bool(words) and all(w[0].isupper() or not w[0].isalpha() for w in words)
 
 
+def _continues_sentence(text: str, line_start: int) -> bool:
+    before = text[max(0, line_start - 200) : line_start].rstrip()
+    return bool(before) and (before[-1].islower() or before[-1] == ",")
+
+
 def find_headings(text: str) -> list[Heading]:
     """The structural headings of ``text`` in order."""
     out: list[Heading] = []
@@ -92,6 +97,14 @@ def find_headings(text: str) -> list[Heading]:
         title = m.group("title").strip()
         if num is None and kw not in _ANNEX_KW:
             continue
+        if m.group("kw")[0].islower():  # "artículo 6 del GATT": a cross-reference wrapped onto a new line
+            continue
+        if title.startswith("(") and not title.endswith(")"):
+            continue  # "Article 21.2 (Security) or Article 20.5": a reference, not "Article 3 (Definitions)"
+        after_heading = bool(out) and not text[out[-1].body : m.start()].strip()
+        ends_with_stop = not title and (m.group("sep") or "").strip() == "."
+        if ends_with_stop and not after_heading and _continues_sentence(text, m.start()):
+            continue  # "... as provided in\nArticle 29." continues a sentence, it is not a heading
         if num is None and title and not m.group("sep") and kw in _ANNEX_KW and not title[:1].isupper():
             continue
         if title and (
