@@ -151,3 +151,10 @@ def test_text_segmenter_agrees_with_tota_on_a_sample():
         want, got = _headings_via_text_reader(name)
         exact += want == got
     assert exact / len(names) >= 0.85, f"{exact}/{len(names)}"
+
+
+def test_paragraphs_are_split_on_first_use(tpp):
+    lazy = read_path(TOTA / "pta_449.xml", paragraphs=False)
+    assert all(a.paragraphs == [] for a in lazy.articles())
+    assert [p.id for p in lazy.paragraphs()] == [p.id for p in tpp.paragraphs()]
+    assert all(a.paragraphs for a in lazy.articles() if a.text.strip())

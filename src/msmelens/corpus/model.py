@@ -83,7 +83,12 @@ class Document:
             yield from chapter.articles
 
     def paragraphs(self) -> Iterator[Paragraph]:
+        """Every paragraph; articles read with ``paragraphs=False`` are split on first use."""
+        from msmelens.corpus.paragraphs import make_paragraphs
+
         for article in self.articles():
+            if not article.paragraphs and article.text.strip():
+                article.paragraphs = make_paragraphs(article)
             yield from article.paragraphs
 
     def to_dict(self) -> dict[str, Any]:
