@@ -179,3 +179,36 @@ def test_evaluate_reads_only_gold_agreements(inputs: Path, tmp_path: Path):
     assert "explicit F1" in table.stdout
     missing = CliRunner().invoke(cli, ["lens", "evaluate", str(gold), str(inputs / "pta_1.xml")])
     assert missing.exit_code == 2
+
+
+def test_progress_bar_only_on_a_terminal(inputs: Path):
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        run = subprocess.run(
+            [str(MSMELENS), "lens", "analyze", str(inputs / "pta_1.xml"), str(inputs / "pta_449.xml")],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=300,
+        )
+        os.close(follower)
+        follower = -1
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    err = b"".join(chunks).decode()
+    assert run.returncode == 0
+    assert "2/2 files" in err and "\r[" in err
+    assert len(_records(run.stdout.decode())) == 175 + 508  # records never mixed with the bar
