@@ -102,6 +102,21 @@ def test_txt_upload(client: Client) -> None:
 
 
 @pytest.mark.django_db
+def test_upload_form_fields_unit_and_language(client: Client) -> None:
+    upload = SimpleUploadedFile("sme.txt", SME_ARTICLE.encode("utf-8"), content_type="text/plain")
+    response = client.post(URL, {"file": upload, "unit": "paragraph", "language": "en"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["agreement"]["language"] == "en"
+    assert data["provisions"] and all(p["unit"] == "paragraph" for p in data["provisions"])
+    for field, value in (("unit", "chapter"), ("language", "de")):
+        upload = SimpleUploadedFile("sme.txt", SME_ARTICLE.encode("utf-8"), content_type="text/plain")
+        response = client.post(URL, {"file": upload, field: value})
+        assert response.status_code == 422
+        assert f"'{field}'" in response.json()["detail"]
+
+
+@pytest.mark.django_db
 def test_encrypted_pdf_is_422_with_the_readers_message(client: Client, tmp_path: Path) -> None:
     writer = PdfWriter()
     writer.add_blank_page(width=200, height=200)

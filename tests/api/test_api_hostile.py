@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 from tests.sample import TPP_EN
@@ -70,3 +72,15 @@ def test_many_repeated_parameters_are_refused(client: Client) -> None:
     response = client.get("/api/v1/agreements?" + "&".join(["party=JPN"] * 50))
     assert 400 <= response.status_code < 500
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_last_resort_handler_is_json_500_without_internals(rf) -> None:  # type: ignore[no-untyped-def]
+    from msmelens.api.api import api
+
+    request = rf.get("/api/v1/agreements")
+    response = api.on_exception(request, RuntimeError("secret internal detail"))
+    assert response.status_code == 500
+    body = json.loads(response.content)
+    assert body["code"] == "server_error"
+    assert "secret internal detail" not in response.content.decode()
+    assert "Traceback" not in response.content.decode()

@@ -80,10 +80,11 @@ def _from_json(request: HttpRequest) -> tuple[Document, AnalyzeIn]:
     return document, payload
 
 
-def _from_upload(request: HttpRequest) -> tuple[Document, str]:
+def _from_upload(request: HttpRequest) -> tuple[Document, str, str | None]:
     try:
         upload = request.FILES.get("file")
         unit = request.POST.get("unit") or "article"
+        language = request.POST.get("language") or None
     except RequestDataTooBig:
         raise _too_large("The upload") from None
     except (MultiPartParserError, SuspiciousOperation):
@@ -92,6 +93,8 @@ def _from_upload(request: HttpRequest) -> tuple[Document, str]:
         raise ApiError(422, "invalid_parameter", "Field 'file' is required: attach the agreement file.")
     if unit not in ("article", "paragraph"):
         raise ApiError(422, "invalid_parameter", "Field 'unit' must be 'article' or 'paragraph'.")
+    if language not in (None, "en", "fr", "es"):
+        raise ApiError(422, "invalid_parameter", "Field 'language' must be 'en', 'fr' or 'es' (or left out).")
     name = PurePath(upload.name or "upload").name
     if PurePath(name).suffix.lower() not in ALLOWED_EXTENSIONS:
         allowed = ", ".join(ALLOWED_EXTENSIONS)
@@ -105,7 +108,10 @@ def _from_upload(request: HttpRequest) -> tuple[Document, str]:
     data = upload.read()
     if not data:
         raise ApiError(422, "empty_file", f"The file '{name}' is empty.")
-    return read_bytes(data, name, max_bytes=max_upload_bytes()), unit
+    document = read_bytes(data, name, max_bytes=max_upload_bytes())
+    if language:
+        document.meta.language = language
+    return document, unit, language
 
 
 def _read_error(err: ReadError) -> ApiError:
@@ -144,6 +150,7 @@ _REQUEST_BODY = {
                         "description": "PDF, DOCX, HTML, TXT or XML (ToTA) file, at most the upload limit.",
                     },
                     "unit": {"type": "string", "enum": ["article", "paragraph"], "default": "article"},
+                    "language": {"type": "string", "enum": ["en", "fr", "es"], "description": "If known."},
                 },
             }
         },
@@ -172,7 +179,7 @@ def analyze(request: HttpRequest) -> dict[str, Any]:
     language = None
     if content_type == "multipart/form-data":
         try:
-            document, unit = _from_upload(request)
+            document, unit, language = _from_upload(request)
         except ReadError as err:
             raise _read_error(err) from None
     elif content_type == "application/json" or content_type.endswith("+json"):
