@@ -90,6 +90,17 @@ def test_xhtml_goes_to_the_html_reader():
     _check_sme_structure(doc)
 
 
+def test_xhtml_with_doctype_is_read_as_html():
+    data = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Article 1</p><p>The Parties support SMEs.</p></body></html>'
+    )
+    doc = read_bytes(data.encode(), "page.xml")
+    assert doc.format == "html"
+    assert [a.text for a in doc.articles()] == ["The Parties support SMEs."]
+
+
 def test_generic_xml():
     body = "".join(f"<line>{line}</line>" for line in LINES)
     doc = read_bytes(f'<?xml version="1.0"?><agreement>{body}</agreement>'.encode(), "fta.xml")

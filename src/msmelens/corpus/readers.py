@@ -14,7 +14,7 @@ from msmelens.corpus.model import Document
 from msmelens.corpus.tota import build_tota, is_tota, parse_xml
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-SUPPORTED_SUFFIXES = frozenset({".xml", ".html", ".htm", ".xhtml", ".txt", ".text", ".md", ".pdf", ".docx"})
+SUPPORTED_SUFFIXES = frozenset({".xml", ".html", ".htm", ".xhtml", ".txt", ".text", ".pdf", ".docx"})
 
 
 def read_path(
@@ -51,14 +51,18 @@ def read_bytes(
 def _sniff(data: bytes, name: str) -> str:
     head = data[:1024].lstrip()
     suffix = Path(name).suffix.lower()
-    if head.startswith(b"%PDF") or data[:1024].find(b"%PDF-") >= 0:
+    if head.startswith(b"%PDF") or (suffix == ".pdf" and b"%PDF-" in data[:1024]):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return "docx" if suffix in ("", ".docx") else "unsupported"
     low = head.lower()
     if low.startswith(b"\xef\xbb\xbf"):
         low = low[3:].lstrip()
-    if low.startswith(b"<!doctype html") or low.startswith(b"<html") or suffix in (".html", ".htm", ".xhtml"):
+    if (
+        low.startswith(b"<!doctype html")
+        or (low.startswith(b"<") and b"<html" in low)  # also XHTML with an XML declaration and a DOCTYPE
+        or suffix in (".html", ".htm", ".xhtml")
+    ):
         return "html"
     if (
         low.startswith(b"<?xml")
