@@ -43,6 +43,9 @@ class AgreementAdmin(ReadOnlyAdmin):
     exclude = ("text",)
     ordering = ("lens_id",)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Agreement]:
+        return super().get_queryset(request).defer("text")
+
 
 class CurationForm(forms.ModelForm):
     """The curator's labels for a provision; saving calls ``services.curate_provision``."""
@@ -116,6 +119,9 @@ class ProvisionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Provision]:
+        return super().get_queryset(request).defer("agreement__text")
 
     def save_model(self, request: HttpRequest, obj: Provision, form: forms.Form, change: bool) -> None:
         data = form.cleaned_data

@@ -1,7 +1,8 @@
 """Full-text search over provisions: one interface, two backends chosen by ``connection.vendor``.
 
-SQLite uses the FTS5 table of migration 0002 (bm25 ranking); PostgreSQL the GIN index on
-``to_tsvector('simple', msmelens_fold(text))`` (ts_rank). Both are case- and accent-insensitive.
+SQLite uses the FTS5 table of migration 0002, kept current by triggers (bm25 ranking); PostgreSQL the
+side table of migration 0003 holding ``to_tsvector('simple', folded text)`` per provision, filled by
+``index_provisions`` when the import service stores provisions (ts_rank). Both are case- and accent-insensitive.
 User input never reaches the query language: it is cut into word terms, each quoted (FTS5) or passed
 through ``plainto_tsquery`` (PostgreSQL). Snippets are built here, HTML-escaped, with ``<mark>`` around hits.
 """
@@ -15,12 +16,13 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from msmelens.agreements.search_sql import FOLD_FUNCTION, FTS_TABLE
+from msmelens.agreements.search_sql import FTS_TABLE, SEARCH_TABLE
 
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 60
 SNIPPET_CHARS = 240
 _WORD = re.compile(r"\w+", re.UNICODE)
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 @dataclass(slots=True)
@@ -42,6 +44,26 @@ def fold(text: str) -> str:
         base = unicodedata.normalize("NFKD", low)
         out.append(base[0] if base and not unicodedata.combining(base[0]) else low)
     return "".join(out)
+
+
+def fold_for_index(text: str) -> str:
+    """Fast lower-case, accent-free text for indexing (lengths may change; use ``fold`` for offsets)."""
+    low = text.lower()
+    if low.isascii():
+        return low
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", low))
+
+
+def index_provisions(rows: list[tuple[int, str]]) -> None:
+    """Index ``(provision pk, text)`` pairs for search (PostgreSQL; SQLite triggers do this themselves)."""
+    if connection.vendor != "postgresql" or not rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {SEARCH_TABLE} (provision_id, tsv) VALUES (%s, to_tsvector('simple'::regconfig, %s)) "
+            "ON CONFLICT (provision_id) DO UPDATE SET tsv = EXCLUDED.tsv",
+            [(pk, fold_for_index(text or "")) for pk, text in rows],
+        )
 
 
 def query_terms(q: str) -> list[str]:
@@ -83,14 +105,14 @@ def search_ids(
         return 0, []
     clauses, params = _where(filters)
     if connection.vendor == "postgresql":
-        vector = f"to_tsvector('simple'::regconfig, {FOLD_FUNCTION}(p.text))"
-        match = f"{vector} @@ plainto_tsquery('simple'::regconfig, %s)"
+        match = "s.tsv @@ plainto_tsquery('simple'::regconfig, %s)"
         base = (
-            "FROM agreements_provision p JOIN agreements_agreement a ON a.id = p.agreement_id "
+            f"FROM {SEARCH_TABLE} s JOIN agreements_provision p ON p.id = s.provision_id "
+            "JOIN agreements_agreement a ON a.id = p.agreement_id "
             f"WHERE {' AND '.join([match, *clauses])}"
         )
         args = [" ".join(terms), *params]
-        rank = f"ts_rank({vector}, plainto_tsquery('simple'::regconfig, %s))"
+        rank = "ts_rank(s.tsv, plainto_tsquery('simple'::regconfig, %s))"
         select = f"SELECT p.id, {rank} AS rank {base} ORDER BY rank DESC, p.id LIMIT %s OFFSET %s"
         select_args = [" ".join(terms), *args, limit, offset]
     elif connection.vendor == "sqlite":

@@ -50,6 +50,25 @@ POSTGRES_FORWARD = [
     f"""CREATE INDEX IF NOT EXISTS agreements_provision_fts_gin ON agreements_provision
         USING gin (to_tsvector('simple'::regconfig, {FOLD_FUNCTION}(text)))""",
 ]
+# 0003: the functional index folded text at query time (slow: translate() on every row); a side table
+# holding each provision's tsvector, filled by the import service (search.index_provisions), replaces it.
+SEARCH_TABLE = "agreements_provision_search"
+POSTGRES_SIDE_TABLE_FORWARD = [
+    "DROP INDEX IF EXISTS agreements_provision_fts_gin",
+    f"""CREATE TABLE IF NOT EXISTS {SEARCH_TABLE} (
+        provision_id bigint PRIMARY KEY
+            REFERENCES agreements_provision(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        tsv tsvector NOT NULL)""",
+    f"CREATE INDEX IF NOT EXISTS {SEARCH_TABLE}_gin ON {SEARCH_TABLE} USING gin (tsv)",
+    f"""INSERT INTO {SEARCH_TABLE} (provision_id, tsv)
+        SELECT id, to_tsvector('simple'::regconfig, {FOLD_FUNCTION}(text)) FROM agreements_provision
+        ON CONFLICT (provision_id) DO NOTHING""",
+]
+POSTGRES_SIDE_TABLE_BACKWARD = [
+    f"DROP TABLE IF EXISTS {SEARCH_TABLE}",
+    f"""CREATE INDEX IF NOT EXISTS agreements_provision_fts_gin ON agreements_provision
+        USING gin (to_tsvector('simple'::regconfig, {FOLD_FUNCTION}(text)))""",
+]
 POSTGRES_BACKWARD = [
     "DROP INDEX IF EXISTS agreements_provision_fts_gin",
     f"DROP FUNCTION IF EXISTS {FOLD_FUNCTION}(text)",

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from msmelens.agreements import search
 from msmelens.agreements.models import Agreement, AgreementParty, AuditLog, Curation, Provision
 from msmelens.agreements.pipeline import Analyzed, Failed, analyze_file, file_hash, stored_hash
 from msmelens.corpus.model import AgreementMeta, Article, Chapter, Document
@@ -188,7 +189,8 @@ def import_document(
     AgreementParty.objects.bulk_create(
         [AgreementParty(agreement=agreement, iso3=code) for code in _parties(document.meta)]
     )
-    Provision.objects.bulk_create(_provision_rows(agreement, document, results), batch_size=500)
+    rows = Provision.objects.bulk_create(_provision_rows(agreement, document, results), batch_size=500)
+    search.index_provisions([(p.pk, p.text) for p in rows])
     reapplied = _reapply_curations(agreement)
     if reapplied:
         recompute_agreement(agreement=agreement)
@@ -228,9 +230,9 @@ def _set_labels(provision: Provision, labels: Curation) -> None:
     provision.curated = True
 
 
-def _result_from_row(p: Provision) -> ProvisionResult:
+def _result_from_row(p: Provision, lens_id: str) -> ProvisionResult:
     return ProvisionResult(
-        agreement_id=p.agreement.lens_id,
+        agreement_id=lens_id,
         provision_id=p.provision_id,
         source_ref=p.source_ref,
         path=list(p.path),
@@ -274,8 +276,8 @@ def recompute_agreement(*, agreement: Agreement) -> dict[str, Any]:
     """Recompute an agreement's profile and counts from the labels in force (lens or curator)."""
     from msmelens.lens.profile import profile_agreement
 
-    provisions = list(agreement.provisions.select_related("agreement").order_by("ordinal"))
-    results = [_result_from_row(p) for p in provisions]
+    provisions = list(Provision.objects.filter(agreement_id=agreement.pk).order_by("ordinal"))
+    results = [_result_from_row(p, agreement.lens_id) for p in provisions]
     profile = profile_agreement(_skeleton_document(agreement, provisions), results).to_dict()
     _apply_profile(agreement, profile)
     agreement.save(
