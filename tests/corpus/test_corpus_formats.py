@@ -197,3 +197,16 @@ def test_articles_without_chapters():
     doc = read_bytes(b"Article 1\nThe Parties agree.\nArticle 2\nThe Parties cooperate.\n", "x.txt")
     assert [a.path for a in doc.articles()] == [["Article 1"], ["Article 2"]]
     assert [a.text for a in doc.articles()] == ["The Parties agree.", "The Parties cooperate."]
+
+
+def test_text_without_headings_is_one_provision():
+    doc = read_bytes(
+        b"The Parties shall facilitate access to finance for SMEs.\n\nThey shall cooperate.", "draft.txt"
+    )
+    (article,) = list(doc.articles())
+    assert doc.chapters[0].heading == "Full text" and article.path == ["Full text"]
+    assert [p.text for p in article.paragraphs] == [
+        "The Parties shall facilitate access to finance for SMEs.",
+        "They shall cooperate.",
+    ]
+    assert doc.meta.name == "draft.txt"

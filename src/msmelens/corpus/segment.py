@@ -3,7 +3,7 @@
 Recognised headings (a line of their own, optionally with a title): "Chapter 24", "CHAPTER TWENTY-FOUR",
 "Chapter 24: Small and Medium-Sized Enterprises", "Capítulo III", "Chapitre 2", "Part II", "Annex 3-A",
 "Anexo", "Annexe", "Section B", "Article 24.2", "Article 5 bis", "Artículo 5", "Article premier".
-Text before the first heading is the "Preamble" chapter. Section headings go into the path of the
+Text before the first heading is the "Preamble" chapter ("Full text" when there is no heading at all). Section headings go into the path of the
 articles under them. Chapter or section text that precedes its first article becomes an article of its own.
 """
 
@@ -187,8 +187,9 @@ def build_document(
     headings = find_headings(text)
     first = headings[0].start if headings else len(text)
     if text[:first].strip():
-        pre = new_chapter("Preamble", _strip_span(text, 0, first)[0])
-        add_article(pre, "", ["Preamble"], 0, first)
+        label = "Preamble" if headings else "Full text"  # no headings at all: the text is one provision
+        pre = new_chapter(label, _strip_span(text, 0, first)[0])
+        add_article(pre, "", [label], 0, first)
     chapter: Chapter | None = None
     section = ""
     for i, h in enumerate(headings):
