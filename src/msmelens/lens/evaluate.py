@@ -176,7 +176,7 @@ def predict_gold(
         wanted.setdefault(number, set()).add(str(row["article_id"]))
     out: dict[str, ProvisionResult] = {}
     for number in sorted(wanted, key=lambda s: (len(s), s)):
-        document = read_path(Path(tota_dir) / f"pta_{number}.xml")
+        document = read_path(Path(tota_dir) / f"pta_{number}.xml", paragraphs=False)
         for result in analyze(document):
             if result.source_ref in wanted[number]:
                 out[result.source_ref] = result

@@ -8,16 +8,19 @@ says which category an already relevant provision addresses.
 from __future__ import annotations
 
 SIZE_TRIGGERS: tuple[str, ...] = (
-    "small*",
-    "medium*",
-    "micro*",
+    "small",
+    "medium",
+    "micro",
+    "micro-enterprise*",
+    "microenterprise*",
+    "mid-sized",
     "sme",
     "smes",
     "msme",
     "msmes",
     "smme",
     "smmes",
-    "mid-sized",
+    "smis",
 )
 
 TOPICS: dict[str, list[tuple[str, float, str]]] = {

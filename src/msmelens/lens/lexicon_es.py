@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 SIZE_TRIGGERS: tuple[str, ...] = (
-    "pequeñ*",
-    "median*",
-    "micro*",
+    "pequeña",
+    "pequeñas",
+    "pequeño",
+    "pequeños",
+    "mediana",
+    "medianas",
+    "mediano",
+    "medianos",
+    "micro",
+    "microempresa*",
     "pyme",
     "pymes",
     "mipyme",

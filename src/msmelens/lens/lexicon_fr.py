@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-SIZE_TRIGGERS: tuple[str, ...] = ("petit*", "moyen*", "micro*", "pme", "pmes", "pmi", "tpe", "mpme")
+SIZE_TRIGGERS: tuple[str, ...] = (
+    "petite",
+    "petites",
+    "petits",
+    "moyenne",
+    "moyennes",
+    "micro",
+    "micro-entreprise*",
+    "microentreprise*",
+    "pme",
+    "pmes",
+    "pmi",
+    "tpe",
+    "mpme",
+)
 
 TOPICS: dict[str, list[tuple[str, float, str]]] = {
     "skills": [

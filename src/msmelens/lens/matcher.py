@@ -14,6 +14,7 @@ import ahocorasick
 from msmelens.lens import lexicon_en, lexicon_es, lexicon_fr
 from msmelens.lens.normalize import normalise
 from msmelens.lens.provision import Cue, Provision
+from msmelens.lens.topics import IMPLICIT_MIN
 
 LEXICONS = {"en": lexicon_en, "es": lexicon_es, "fr": lexicon_fr}
 
@@ -38,6 +39,11 @@ def _entries() -> list[tuple[str, Entry]]:
     return out
 
 
+# A cue must start a word: every key is stored once per character that may precede a word, and the text is
+# scanned with one leading space, so mid-word hits ("sme" in "assessment", "ports" in "imports") never fire.
+BOUNDARY_CHARS = " (\"“‘'/-[«¿¡.,;:”"
+
+
 def _build(entries: list[tuple[str, Entry]]) -> Any:
     table: dict[str, list[Entry]] = {}
     for phrase, entry in entries:
@@ -46,7 +52,9 @@ def _build(entries: list[tuple[str, Entry]]) -> Any:
             table[key].append(entry)
     automaton = ahocorasick.Automaton()
     for key, items in table.items():
-        automaton.add_word(key, (len(key), tuple(items)))
+        value = (len(key), tuple(items))
+        for boundary in BOUNDARY_CHARS:
+            automaton.add_word(boundary + key, value)
     automaton.make_automaton()
     return automaton
 
@@ -72,36 +80,39 @@ _HEADING_EXCLUDE = re.compile(
 )
 
 
-def _word_char(c: str) -> bool:
-    return c.isalnum()
-
-
-def gate_hit(norm: str) -> bool:
-    """True when the cheap gate automaton finds any size word or strong topic cue (with word boundaries)."""
-    n = len(norm)
-    for end, (length, entries) in GATE.iter(norm):
-        start = end - length + 1
-        if start > 0 and norm[start - 1].isalnum():
+def gate_hit(norm: str, heading: str = "") -> bool:
+    """True when the provision may be relevant: a size word, or strong topic cues (text and heading) that
+    reach the implicit threshold. Anything the gate rejects could not be explicit or implicit anyway."""
+    strength: dict[str, float] = {}
+    for text, tag in ((norm, ""), (heading, "heading:")):
+        if not text:
             continue
-        after = norm[end + 1] if end + 1 < n else " "
-        if not after.isalnum() or any(e[4] for e in entries):
-            return True
+        padded = " " + text
+        n = len(padded)
+        for end, (_length, entries) in GATE.iter(padded):
+            after = end + 1
+            right_ok = after >= n or not padded[after].isalnum()
+            for kind, _label, weight, _committee, prefix, phrase in entries:
+                if not (right_ok or prefix):
+                    continue
+                if kind == "size":
+                    return True
+                key = tag + phrase
+                if weight > strength.get(key, 0.0):
+                    strength[key] = weight
+                    if sum(strength.values()) >= IMPLICIT_MIN:
+                        return True
     return False
 
 
-def match(p: Provision) -> None:
-    """Fill ``p.norm`` and ``p.cues`` (cue offsets are into ``p.norm``)."""
-    norm = p.norm = normalise(p.text)
-    if not gate_hit(norm):
-        return
+def _scan(norm: str, automaton: Any) -> dict[tuple[str, str, int], Cue]:
+    """All cues of ``automaton`` in ``norm`` (offsets into ``norm``), one per (kind, label, start)."""
+    padded = " " + norm
     n = len(norm)
-    cues = p.cues
     best: dict[tuple[str, str, int], Cue] = {}
-    for end, (length, entries) in FULL.iter(norm):
-        start = end - length + 1
-        if start and norm[start - 1].isalnum():
-            continue
-        stop = end + 1
+    for end, (length, entries) in automaton.iter(padded):
+        start = end - length  # in norm coordinates (the padding shifts by one)
+        stop = end
         right_ok = stop >= n or not norm[stop].isalnum()
         for kind, label, weight, committee, prefix, phrase in entries:
             if prefix:  # extend the span to the end of the word
@@ -113,9 +124,18 @@ def match(p: Provision) -> None:
             prev = best.get(key)
             if prev is None or prev.end < stop or prev.weight < weight:
                 best[key] = Cue(start, stop, kind, label, weight, committee, phrase)
-    cues.extend(best.values())
-    if p.heading:
-        heading = normalise(p.heading)
+    return best
+
+
+def match(p: Provision) -> None:
+    """Fill ``p.norm`` and ``p.cues`` (cue offsets are into ``p.norm``)."""
+    norm = p.norm = normalise(p.text)
+    heading = normalise(p.heading) if p.heading else ""
+    if not gate_hit(norm, heading):
+        return
+    cues = p.cues
+    cues.extend(_scan(norm, FULL).values())
+    if heading:
         if _HEADING_VETO.search(heading):
             cues.append(Cue(0, 0, "heading", "heading_veto", HEADING_VETO_WEIGHT, "", p.heading))
         elif _HEADING_EXCLUDE.search(heading):
@@ -125,14 +145,8 @@ def match(p: Provision) -> None:
 
 def _heading_topics(heading: str) -> list[Cue]:
     """Strong topic cues in the article heading (they add to the strength but carry no text offsets)."""
-    out: list[Cue] = []
-    n = len(heading)
-    for end, (length, entries) in FULL.iter(heading):
-        start = end - length + 1
-        if start > 0 and heading[start - 1].isalnum():
-            continue
-        right_ok = end + 1 >= n or not heading[end + 1].isalnum()
-        for kind, label, weight, committee, prefix, phrase in entries:
-            if kind == "topic" and weight >= 2 and (prefix or right_ok):
-                out.append(Cue(0, 0, "heading_topic", label, weight, committee, "heading:" + phrase))
-    return out
+    return [
+        Cue(0, 0, "heading_topic", c.label, c.weight, c.committee, "heading:" + c.phrase)
+        for c in _scan(heading, FULL).values()
+        if c.kind == "topic" and c.weight >= 2
+    ]

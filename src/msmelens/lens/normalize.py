@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 
 _ODD = re.compile("[\u2010-\u2014\u00ad\u2019]")
 _ODD_MAP = (
@@ -38,7 +39,7 @@ def lower_same_length(text: str) -> str:
 def normalise(text: str) -> str:
     """Lower-case, unify hyphens/apostrophes and collapse whitespace runs to one space."""
     low = lower_same_length(text)
-    if _ODD.search(low):
+    if not low.isascii() and _ODD.search(low):
         for odd, plain in _ODD_MAP:
             if odd in low:
                 low = low.replace(odd, plain)
@@ -51,19 +52,13 @@ class OffsetMap:
     __slots__ = ("_points", "_shifts")
 
     def __init__(self, text: str) -> None:
-        points = [0]
-        shifts = [0]
-        shift = 0
-        for m in _COLLAPSE.finditer(text):
-            a, b = m.span()
-            if a == 0:  # leading whitespace disappears
-                shift = b
-                shifts[0] = shift
-                continue
-            shift += b - a - 1  # the run becomes one space
-            points.append(a - (shifts[-1] if len(points) else 0) + 1)
-            shifts.append(shift)
-        self._points = points
+        spans = [m.span() for m in _COLLAPSE.finditer(text)]
+        lead = 0
+        if spans and spans[0][0] == 0:  # leading whitespace disappears
+            lead = spans.pop(0)[1]
+        # shift before run k is shifts[k]; a run [a, b) becomes one space, so the shift grows by b - a - 1
+        shifts = list(accumulate((b - a - 1 for a, b in spans), initial=lead))
+        self._points = [0] + [a - shift + 1 for (a, _b), shift in zip(spans, shifts, strict=False)]
         self._shifts = shifts
 
     def __call__(self, i: int) -> int:

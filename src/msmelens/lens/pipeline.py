@@ -27,13 +27,20 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 
 
 def run(text: str, *, language: str | None = None, heading: str = "") -> Provision:
-    """Run every stage over one provision's text and return the filled working object."""
+    """Run every stage over one provision's text and return the filled working object.
+
+    When ``match`` finds no cue (most provisions of an agreement), the remaining stages cannot change the
+    outcome ("none"), so only ``score`` runs.
+    """
     p = Provision(text=text, language=language or "", heading=heading)
-    for name, stage in STAGES:
-        if name == "explicit" and not p.language and p.cues:
-            p.language = detect_language(p.norm)
-        stage(p)
+    match(p)
+    if not p.cues:
+        score(p)
+        return p
     if not p.language:
-        p.language = ""
-    p.evidence.sort(key=lambda e: (e.start, e.end, e.supports))
+        p.language = detect_language(p.norm)
+    for _name, stage in STAGES[1:]:
+        stage(p)
+    if len(p.evidence) > 1:
+        p.evidence.sort(key=lambda e: (e.start, e.end, e.supports))
     return p
