@@ -106,7 +106,19 @@ def test_compare_shows_both_agreements(sample_db, client):
         assert Agreement.objects.get(lens_id=lens_id).name in html
     svg = _svgs(html)[0]
     assert len(svg.findall(".//{http://www.w3.org/2000/svg}rect[@class='bar']")) == 16
+    assert (
+        "change=1" in html and '<select name="a"' not in html
+    )  # the result page stays small: no 450-option lists
     assert client.get("/compare/?a=tota-1&b=no-such").status_code == 400
+
+
+def test_compare_form_prefilled_from_one_agreement(sample_db, client):
+    response = client.get(f"/compare/?a={TPP_EN}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(rf'<option value="{TPP_EN}" selected>', html)
+    assert '<select name="a"' in html and '<select name="b"' in html
+    assert "aria-invalid" not in html
 
 
 def test_country_page_heatmap_has_one_row_per_agreement(sample_db, client):

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -200,38 +201,34 @@ def agreement_detail(request: HttpRequest, lens_id: str) -> HttpResponse:
 
 
 def compare(request: HttpRequest) -> HttpResponse:
-    options = [(a.lens_id, a.name) for a in selectors.agreement_list(sort="name").only("lens_id", "name")]
-    form = CompareForm(request.GET or None, agreements=options)
-    context: dict[str, Any] = {"form": form}
-    status = 200
-    if form.is_bound and form.is_valid():
-        a = _get_agreement(form.cleaned_data["a"])
-        b = _get_agreement(form.cleaned_data["b"])
-        comparison = selectors.compare_agreements(a=a, b=b)
-        rows = _compare_rows(comparison)
-        for r in rows:
-            r["sides"] = [(r["a_coverage"], a, r["a_provisions"]), (r["b_coverage"], b, r["b_provisions"])]
-        context.update(
-            a=a,
-            b=b,
-            rows=rows,
-            chart=mark_safe(
-                charts.bar_chart(
-                    [r["label"] for r in rows],
-                    [
-                        charts.Series(a.name[:40], [r["a_coverage"] for r in rows]),
-                        charts.Series(b.name[:40], [r["b_coverage"] for r in rows]),
-                    ],
-                    title=_("MSME coverage by category, side by side"),
-                    desc=_(
-                        "Two bars per category, one per agreement; the table below gives the same figures."
-                    ),
-                )
-            ),
-        )
-    elif form.is_bound:
-        status = 400
-    return render(request, "msmelens/compare.html", context, status=status)
+    """Both ids given: the comparison (and a link to change them); otherwise the form, pre-filled."""
+    options = [
+        (a.lens_id, Truncator(a.name).chars(60))
+        for a in selectors.agreement_list(sort="name").only("lens_id", "name")
+    ]
+    a_id, b_id = request.GET.get("a", ""), request.GET.get("b", "")
+    if not (a_id and b_id) or request.GET.get("change"):
+        form = CompareForm(initial={"a": a_id, "b": b_id}, agreements=options)
+        return render(request, "msmelens/compare.html", {"form": form})
+    form = CompareForm(request.GET, agreements=options)
+    if not form.is_valid():
+        return render(request, "msmelens/compare.html", {"form": form}, status=400)
+    a = _get_agreement(form.cleaned_data["a"])
+    b = _get_agreement(form.cleaned_data["b"])
+    rows = _compare_rows(selectors.compare_agreements(a=a, b=b))
+    for r in rows:
+        r["sides"] = [(r["a_coverage"], a, r["a_provisions"]), (r["b_coverage"], b, r["b_provisions"])]
+    chart = charts.bar_chart(
+        [r["label"] for r in rows],
+        [
+            charts.Series(Truncator(a.name).chars(40), [r["a_coverage"] for r in rows]),
+            charts.Series(Truncator(b.name).chars(40), [r["b_coverage"] for r in rows]),
+        ],
+        title=_("MSME coverage by category, side by side"),
+        desc=_("Two bars per category, one per agreement; the table below gives the same figures."),
+    )
+    context = {"a": a, "b": b, "rows": rows, "chart": mark_safe(chart)}
+    return render(request, "msmelens/compare.html", context)
 
 
 def _compare_rows(comparison: Any) -> list[dict[str, Any]]:

@@ -166,10 +166,11 @@ def heatmap(
     width = left + cell_w * max(len(col_labels), 1) + 10
     height = top + cell_h * len(row_labels) + 10
     _, out = _open(width, height, title, desc, "heatmap")
+    out.append('<g font-size="10" text-anchor="middle">')
     for j, label in enumerate(col_labels):
         x = left + j * cell_w + cell_w / 2
         out.append(
-            f'<text x="{x:.1f}" y="{top - 8}" font-size="11" fill="#1d2630" '
+            f'<text x="{x:.1f}" y="{top - 8}" font-size="11" fill="#1d2630" text-anchor="start" '
             f'transform="rotate(-40 {x:.1f} {top - 8})">{escape(str(label))}</text>'
         )
     for i, label in enumerate(row_labels):
@@ -184,7 +185,7 @@ def heatmap(
             f'<g class="row"><a href="{escape(link)}">{text}</a>' if link else f'<g class="row">{text}'
         )
         row = values[i] if i < len(values) else []
-        for j, col in enumerate(col_labels):
+        for j in range(len(col_labels)):
             raw = row[j] if j < len(row) else None
             v = _clamp(raw)
             fill = "#ffffff" if raw is None else _heat(v)
@@ -192,12 +193,9 @@ def heatmap(
             x = left + j * cell_w
             out.append(
                 f'<rect class="cell" x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}" '
-                f'data-value="{v:.4f}"><title>{escape(str(label))} · {escape(str(col))}: {_pct(v)}</title></rect>'
-            )
-            out.append(
-                f'<text x="{x + (cell_w - 2) / 2:.1f}" y="{y + cell_h / 2 + 3:.1f}" font-size="10" '
-                f'text-anchor="middle" fill="{ink}">{_pct(v)}</text>'
+                f'data-value="{v:.4f}"/><text x="{x + cell_w // 2 - 1}" y="{y + cell_h // 2 + 3}" '
+                f'fill="{ink}">{_pct(v)}</text>'
             )
         out.append("</g>")
-    out.append("</svg>")
+    out.append("</g></svg>")
     return "".join(out)
