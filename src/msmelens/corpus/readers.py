@@ -26,7 +26,9 @@ def read_path(
     try:
         size = p.stat().st_size
         if not p.is_file():
-            raise ReadError("MSL101", source, "it is a folder, not a file")
+            raise ReadError(
+                "MSL101", source, "it is a folder, not a file" if p.is_dir() else "not a regular file"
+            )
         if size > max_bytes:
             raise ReadError("MSL110", source, f"{human_size(size)}, the limit is {human_size(max_bytes)}")
         data = p.read_bytes()
