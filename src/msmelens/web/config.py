@@ -101,8 +101,9 @@ def parse_database_url(url: str) -> dict[str, Any]:
             "OPTIONS": options,
         }
     if scheme == "sqlite":
-        path = unquote(parts.path)
-        if not path or path == "/":
+        # sqlite:////abs/path.db is absolute, sqlite:///rel.db relative to the current folder
+        path = unquote(parts.path)[1:] if parts.path.startswith("/") else unquote(parts.path)
+        if not path:
             raise ConfigError(
                 "MSMELENS_DATABASE_URL sqlite:/// needs a file path, e.g. sqlite:////var/msmelens.db."
             )
