@@ -63,27 +63,27 @@ def validation_message(errors: list[dict[str, Any]]) -> str:
 def install_handlers(api: NinjaAPI) -> None:
     """Replace ninja's default handlers so every error is the same readable JSON shape."""
 
-    def on_api_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_api_error(request: HttpRequest, exc: Any) -> HttpResponse:
         assert isinstance(exc, ApiError)
         return error_response(exc.status, exc.code, exc.detail)
 
-    def on_validation(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_validation(request: HttpRequest, exc: Any) -> HttpResponse:
         assert isinstance(exc, ValidationError)
         return error_response(422, "invalid_parameter", validation_message(list(exc.errors)))
 
-    def on_http_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         assert isinstance(exc, HttpError)
         return error_response(exc.status_code, f"http_{exc.status_code}", str(exc))
 
-    def on_404(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_404(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(404, "not_found", f"Nothing was found at {request.path}.")
 
-    def on_suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_suspicious(request: HttpRequest, exc: Any) -> HttpResponse:
         if isinstance(exc, RequestDataTooBig):
             return error_response(413, "too_large", "The request body is too large.")
         return error_response(400, "bad_request", "The request could not be understood.")
 
-    def on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_exception(request: HttpRequest, exc: Any) -> HttpResponse:
         # last resort: log the traceback, never show it
         logger.exception("Unhandled error in API request %s %s", request.method, request.path)
         return error_response(

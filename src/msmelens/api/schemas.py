@@ -6,9 +6,10 @@ bad input is refused with a readable 422 before any selector runs.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic.json_schema import SkipJsonSchema
 
 from msmelens.lens.taxonomy import CATEGORIES, COMMITTEES
 
@@ -24,13 +25,19 @@ _SAFE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 SafeStr = Annotated[str, Field(max_length=200, pattern=_SAFE)]
 
 Relevance = Literal["explicit", "implicit", "none"]
-Category = Literal[CATEGORIES]  # type: ignore[valid-type]
-Committee = Literal[tuple(COMMITTEES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    Category = str
+    Committee = str
+else:  # the allowed values come from the lens taxonomy, so the schema lists them
+    Category = Literal[CATEGORIES]
+    Committee = Literal[tuple(COMMITTEES)]
 Binding = Literal["binding", "soft"]
 Sort = Literal["coverage", "name", "year", "-year"]
 ExportFormat = Literal["csv", "json"]
 Unit = Literal["article", "paragraph"]
 Year = Annotated[int, Field(ge=1000, le=2999)]
+# an optional query parameter: absent means "no filter"; the schema does not offer null (a query has none)
+NotNull = SkipJsonSchema[None]
 
 
 class ErrorOut(Schema):
@@ -49,13 +56,15 @@ class PageParams(Schema):
 
 
 class AgreementFilters(Schema):
-    party: SafeStr = Field(None, description="ISO 3166-1 alpha-3 code of a party, e.g. 'JPN'.")
-    region: SafeStr = Field(None, description="Region as stored in ToTA, e.g. 'Asia'.")
-    year_from: Year = Field(None, description="Signed in or after this year.")
-    year_to: Year = Field(None, description="Signed in or before this year.")
-    status: SafeStr = Field(None, description="Status as stored, e.g. 'In Force'.")
-    category: Category = Field(None, description="Only agreements with a provision in this category.")
-    relevance: Relevance = Field(
+    party: SafeStr | NotNull = Field(None, description="ISO 3166-1 alpha-3 code of a party, e.g. 'JPN'.")
+    region: SafeStr | NotNull = Field(None, description="Region as stored in ToTA, e.g. 'Asia'.")
+    year_from: Year | NotNull = Field(None, description="Signed in or after this year.")
+    year_to: Year | NotNull = Field(None, description="Signed in or before this year.")
+    status: SafeStr | NotNull = Field(None, description="Status as stored, e.g. 'In Force'.")
+    category: Category | NotNull = Field(
+        None, description="Only agreements with a provision in this category."
+    )
+    relevance: Relevance | NotNull = Field(
         None, description="Only agreements with at least one provision of this MSME relevance."
     )
     sort: Sort = Field(
@@ -64,31 +73,37 @@ class AgreementFilters(Schema):
 
 
 class ProvisionFilters(Schema):
-    relevance: Relevance = Field(None, description="MSME relevance: explicit, implicit or none.")
-    category: Category = Field(None, description="One of the eight obstacle categories.")
-    committee: Committee = Field(None, description="Key of a WTO body whose work the provision overlaps.")
-    binding: Binding = Field(None, description="'binding' or 'soft' commitments.")
-    curated: bool = Field(None, description="true: only provisions corrected by a curator; false: only not.")
+    relevance: Relevance | NotNull = Field(None, description="MSME relevance: explicit, implicit or none.")
+    category: Category | NotNull = Field(None, description="One of the eight obstacle categories.")
+    committee: Committee | NotNull = Field(
+        None, description="Key of a WTO body whose work the provision overlaps."
+    )
+    binding: Binding | NotNull = Field(None, description="'binding' or 'soft' commitments.")
+    curated: bool | NotNull = Field(
+        None, description="true: only provisions corrected by a curator; false: only not."
+    )
 
 
 class CorpusExportFilters(Schema):
     format: ExportFormat = Field("csv", description="'csv' (lists joined by ';') or 'json' (an array).")
-    relevance: Relevance = Field(None, description="MSME relevance: explicit, implicit or none.")
-    category: Category = Field(None, description="One of the eight obstacle categories.")
-    committee: Committee = Field(None, description="Key of a WTO body whose work the provision overlaps.")
-    binding: Binding = Field(None, description="'binding' or 'soft' commitments.")
-    curated: bool = Field(None, description="true: only curated provisions; false: only not.")
+    relevance: Relevance | NotNull = Field(None, description="MSME relevance: explicit, implicit or none.")
+    category: Category | NotNull = Field(None, description="One of the eight obstacle categories.")
+    committee: Committee | NotNull = Field(
+        None, description="Key of a WTO body whose work the provision overlaps."
+    )
+    binding: Binding | NotNull = Field(None, description="'binding' or 'soft' commitments.")
+    curated: bool | NotNull = Field(None, description="true: only curated provisions; false: only not.")
 
 
 class SearchParams(Schema):
     q: Annotated[str, Field(min_length=1, max_length=500, pattern=_SAFE)] = Field(
         ..., description="Words to find in provision texts (1 to 500 characters; accents and case ignored)."
     )
-    relevance: Relevance = Field(None, description="MSME relevance: explicit, implicit or none.")
-    category: Category = Field(None, description="One of the eight obstacle categories.")
-    party: SafeStr = Field(None, description="ISO 3166-1 alpha-3 code of a party, e.g. 'JPN'.")
-    year_from: Year = Field(None, description="Agreement signed in or after this year.")
-    year_to: Year = Field(None, description="Agreement signed in or before this year.")
+    relevance: Relevance | NotNull = Field(None, description="MSME relevance: explicit, implicit or none.")
+    category: Category | NotNull = Field(None, description="One of the eight obstacle categories.")
+    party: SafeStr | NotNull = Field(None, description="ISO 3166-1 alpha-3 code of a party, e.g. 'JPN'.")
+    year_from: Year | NotNull = Field(None, description="Agreement signed in or after this year.")
+    year_to: Year | NotNull = Field(None, description="Agreement signed in or before this year.")
     limit: int = Field(20, ge=1, le=MAX_SEARCH_PAGE_SIZE, description="Page size (1 to 100).")
     offset: int = Field(0, ge=0, le=MAX_SEARCH_OFFSET, description="Number of hits to skip (0 to 10,000).")
 
