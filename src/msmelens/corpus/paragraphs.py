@@ -2,7 +2,8 @@
 
 ToTA texts are often one line with double spaces where line breaks were; other readers keep newlines.
 A break (blank line, newline or run of 2+ spaces) starts a paragraph when the text before it ends a
-sentence or clause, or when the text after it is a paragraph marker ("1.", "(a)", "(iv)"). A marker after
+sentence or clause, or when the text after it is a paragraph marker ("1.", "(a)", "(iv)"), or at a blank
+line unless the sentence visibly runs on (a comma before it, a lower-case word after it). A marker after
 a sentence end starts a paragraph even after a single space ("... Agreement. 2. Each Party ...").
 """
 
@@ -12,7 +13,7 @@ import re
 
 from msmelens.corpus.model import Article, Document, Paragraph
 
-_MARKER = r"(?:\d{1,3}(?:\.\d{1,3})*\.|\(\d{1,3}\)|\([a-z]{1,3}\)|\([ivxlc]{1,6}\))"
+_MARKER = r"(?:\d{1,3}(?:\.\d{1,3})*\.|\(\d{1,3}\)|\(?[a-z]{1,2}\)|\([a-z]{3}\)|\([ivxlc]{1,6}\))"
 _MARKER_AT = re.compile(_MARKER + r"(?=\s)")
 # every alternative starts with a character class: much faster in ``re`` than a leading lookbehind
 _BREAK = re.compile(r"[ \t\u00a0\n]\s+|\n|[.;:] (?=[(\d])")
@@ -34,9 +35,10 @@ def split_spans(text: str) -> list[tuple[int, int]]:
         if e >= n or b <= start:
             continue
         prev = text[b - 1]
-        blank = text.count("\n", b, e) >= 2
-        if not (blank or prev in _ENDS_CLAUSE or _MARKER_AT.match(text, e)):
-            continue
+        if prev in _ENDS_CLAUSE or _MARKER_AT.match(text, e):
+            pass
+        elif text[e].islower() or prev == "," or text.count("\n", b, e) < 2:
+            continue  # a sentence running on across a blank line (page break) or a layout gap
         if b - start >= _MIN_LEN:
             spans.append((start, b))
             start = e
