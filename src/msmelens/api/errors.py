@@ -36,9 +36,10 @@ def error_response(status: int, code: str, detail: str) -> JsonResponse:
 
 
 def _describe_location(loc: tuple[Any, ...] | list[Any]) -> str:
-    # ninja locations look like ("query", "limit") or ("body", "payload", "text")
+    # ninja locations look like ("query", "limit") or ("query", "relevance", "literal['explicit',...]"):
+    # parameters are flat, so the name is the first part after the source; the rest names union branches
     parts = [str(p) for p in loc if p not in ("query", "path", "body", "form", "file", "payload", "filters")]
-    return ".".join(parts) or "request"
+    return parts[0] if parts else "request"
 
 
 def _describe_error(err: dict[str, Any]) -> str:
@@ -57,7 +58,16 @@ def _describe_error(err: dict[str, Any]) -> str:
 
 
 def validation_message(errors: list[dict[str, Any]]) -> str:
-    return " ".join(_describe_error(e) for e in errors[:5])
+    """One readable sentence per faulty parameter (an optional one also fails its "must be null" branch:
+    that error is noise and is dropped)."""
+    by_name: dict[str, dict[str, Any]] = {}
+    for err in errors:
+        name = _describe_location(err.get("loc", ()))
+        if err.get("type") == "none_required" and name in by_name:
+            continue
+        if name not in by_name or by_name[name].get("type") == "none_required":
+            by_name[name] = err
+    return " ".join(_describe_error(e) for e in list(by_name.values())[:5])
 
 
 def install_handlers(api: NinjaAPI) -> None:
