@@ -129,6 +129,11 @@ def test_all_inputs_bad_exit_2(tmp_path: Path):
     assert result.stdout == ""
 
 
+def test_empty_folder_exit_2(tmp_path: Path):
+    result = CliRunner().invoke(cli, ["lens", "analyze", str(tmp_path)])
+    assert result.exit_code == 2 and "No agreement files found" in result.stderr
+
+
 def test_subprocess_exit_codes(inputs: Path, tmp_path: Path):
     files = [str(inputs / "pta_1.xml"), str(inputs / "pta_9999.xml"), str(inputs / "pta_449.xml")]
     run = subprocess.run(

@@ -271,9 +271,15 @@ def _open_output(output: str | None) -> IO[str]:
 
 def _finish(stats: RunStats, what: str) -> None:
     if stats.files_read == 0:
-        click.echo(
-            f"No input could be read ({stats.files_failed} file(s) failed); nothing to {what}.", err=True
-        )
+        if stats.files_failed:
+            click.echo(
+                f"No input could be read ({stats.files_failed} file(s) failed); nothing to {what}.", err=True
+            )
+        else:
+            click.echo(
+                "No agreement files found in the paths given (looked for .xml, .html, .htm, .txt, .pdf, .docx).",
+                err=True,
+            )
         sys.exit(2)
     if stats.files_failed:
         click.echo(
