@@ -96,6 +96,8 @@ BINDING_CASES = [
     ("es", "Cada Parte establecerá un punto de contacto para las pequeñas y medianas empresas.", "binding"),
     ("fr", "Chaque Partie doit publier les informations utiles aux PME.", "binding"),
     ("fr", "Les Parties s'efforcent de favoriser les PME.", "soft"),
+    ("fr", "Les Parties établissent un comité des petites et moyennes entreprises.", "binding"),
+    ("fr", "Chaque Partie publie sur Internet ses procédures douanières.", "binding"),
 ]
 
 

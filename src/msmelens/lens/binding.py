@@ -85,6 +85,17 @@ FR_OBLIG = re.compile(
     r"|(?P<fut>[a-zéèêàâîôûç']+?)(?:era|eront|ira|iront|ra|ront))\b"
 )
 _FR_SOFT_RE = re.compile(rf"^(?:{_FR_SOFT})")
+# French states obligations in the present indicative: "Chaque Partie publie ...", "Les Parties établissent ...".
+_FR_PRESENT = re.compile(
+    r"\b(?:chaque partie|les parties|chaque état membre|les états membres|la partie importatrice"
+    r"|la partie exportatrice|l'autorité compétente)\s+(?:(?:contractante|concernée)s?\s+)?"
+    r"(?:(?P<neg>ne|n')\s*)?"
+    r"(?P<verb>publient|publie|établissent|établit|accordent|accorde|mettent|met|rendent|rend|désignent|désigne"
+    r"|notifient|notifie|prévoient|prévoit|adoptent|adopte|maintiennent|maintient|assurent|assure|garantissent"
+    r"|garantit|autorisent|autorise|acceptent|accepte|exigent|exige|délivrent|délivre|répondent|répond"
+    r"|fournissent|fournit|informent|informe|appliquent|applique|prennent|prend|s'abstiennent|s'abstient)\b"
+)
+_FR_SOFT_ONLY = re.compile(r"\b(?:s'efforcent|s'efforce|peuvent|peut|encouragent|reconnaissent|favorisent)\b")
 _FR_IGNORED = re.compile(r"^(?:appliqu|entr|s'appliqu|ser|aur|s'entend|signifi|inclu|pr[ée]vaud)")
 
 
@@ -114,6 +125,10 @@ def _binding_fr(p: Provision) -> list[tuple[int, int, str]]:
         if len(fut) < 3 or _FR_IGNORED.match(fut):
             continue
         out.append((m.start(), m.end(), "soft" if _FR_SOFT_RE.match(fut) else "binding"))
+    for m in _FR_PRESENT.finditer(p.norm):
+        out.append((m.start("verb"), m.end("verb"), "binding"))
+    for m in _FR_SOFT_ONLY.finditer(p.norm):
+        out.append((m.start(), m.end(), "soft"))
     return out
 
 

@@ -388,6 +388,8 @@ EXCLUDE: list[tuple[str, float]] = [
 
 # Article headings that mark operative content outside the lens (definitions, institutions, remedies...).
 HEADING_EXCLUDE: tuple[str, ...] = (
+    "customs cooperation",
+    "mutual assistance",
     "definition",
     "scope",
     "objective",

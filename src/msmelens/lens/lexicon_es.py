@@ -245,6 +245,8 @@ EXCLUDE: list[tuple[str, float]] = [
 ]
 
 HEADING_EXCLUDE: tuple[str, ...] = (
+    "cooperación aduanera",
+    "asistencia mutua",
     "definici",
     "ámbito",
     "objetivo",

@@ -199,6 +199,8 @@ EXCLUDE: list[tuple[str, float]] = [
 ]
 
 HEADING_EXCLUDE: tuple[str, ...] = (
+    "coopération douanière",
+    "assistance mutuelle",
     "définition",
     "champ d'application",
     "objectif",
