@@ -193,6 +193,15 @@ def test_spanish_and_french_hierarchy():
     assert doc.meta.name == "accord.txt"
 
 
+def test_title_on_the_next_line_after_a_blank_line():
+    doc = read_bytes(
+        b"CHAPTER 24\n\nSMALL AND MEDIUM-SIZED ENTERPRISES\n\nArticle 24.1\nEach Party shall act.\n", "c.txt"
+    )
+    assert [c.heading for c in doc.chapters] == ["CHAPTER 24 SMALL AND MEDIUM-SIZED ENTERPRISES"]
+    (article,) = list(doc.articles())
+    assert article.heading == "Article 24.1" and article.text == "Each Party shall act."
+
+
 def test_articles_without_chapters():
     doc = read_bytes(b"Article 1\nThe Parties agree.\nArticle 2\nThe Parties cooperate.\n", "x.txt")
     assert [a.path for a in doc.articles()] == [["Article 1"], ["Article 2"]]

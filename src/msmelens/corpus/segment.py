@@ -54,6 +54,7 @@ _HEADING = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _MAX_TITLE = 200
+_NEXT_LINE = re.compile(r"[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)?[ \t\u00a0]*([^\n]*\S)[ \t\u00a0]*(?=\n|$)")
 
 
 @dataclass(slots=True)
@@ -117,12 +118,11 @@ def find_headings(text: str) -> list[Heading]:
             continue  # the line was absorbed as a title of the previous heading
         heading = " ".join(m.group(0).split())
         body = m.end()
-        if not title:
-            nl = text.find("\n", body + 1)
-            nxt = text[body + 1 : nl if nl >= 0 else len(text)]
-            if nxt.strip() and _looks_like_title(nxt) and not _HEADING.match(nxt):
-                heading = f"{heading} {' '.join(nxt.split())}"
-                body = nl if nl >= 0 else len(text)
+        if not title:  # the title may be on the next line ("CHAPTER 24" / "SMALL AND MEDIUM-SIZED ...")
+            nxt_m = _NEXT_LINE.match(text, body)
+            if nxt_m and _looks_like_title(nxt_m.group(1)) and not _HEADING.match(nxt_m.group(1)):
+                heading = f"{heading} {' '.join(nxt_m.group(1).split())}"
+                body = nxt_m.end()
         out.append(Heading(_level(kw), heading, m.start(), body))
     return out
 
