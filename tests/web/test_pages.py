@@ -160,3 +160,19 @@ def test_french_and_spanish_pages(sample_db, client):
     assert 'hreflang="es"' in fr and f'href="/es/agreements/{WAEMU_FR}/"' in fr
     es = client.get(f"/es/agreements/{TPP_ES}/").content.decode()
     assert '<html lang="es">' in es and "Capítulo sobre pymes" in es
+
+
+def test_error_pages_are_translated_and_helpful(sample_db, client):
+    response = client.get("/fr/agreements/tota-999999/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="fr">' in html and "Page introuvable" in html
+    assert "tota-999999" in html  # the page names what was not found
+
+
+def test_post_without_csrf_cookie_gets_a_clear_403(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/analyze/", {"text": "Small enterprises."})
+    assert response.status_code == 403
+    assert "The form has expired" in response.content.decode()
