@@ -307,7 +307,7 @@ def analyze(request: HttpRequest) -> HttpResponse:
     report = build_report(document=document, results=results, profile=profile, suggestions=suggestions)
     fmt = form.cleaned_data.get("format")
     if fmt:
-        return _download(report, fmt, document.meta.name or "draft")
+        return _download(report, fmt, upload.name.rsplit(".", 1)[0] if upload is not None else "draft")
     relevant = [r for r in results if r.relevance != "none"]
     context = {
         "form": AnalyzeForm(),
@@ -318,6 +318,7 @@ def analyze(request: HttpRequest) -> HttpResponse:
         "suggestions": [(c, category_label(c), items) for c, items in suggestions.items()],
         "chart": mark_safe(_coverage_chart(profile, _("MSME coverage of the draft by category"))),
         "draft_text": document.text,
+        "draft_name": upload.name if upload is not None else _("Pasted text"),
     }
     return render(request, "msmelens/analyze.html", context)
 

@@ -163,7 +163,7 @@ def heatmap(
 ) -> str:
     """A rows × columns grid of shares 0..1 (e.g. agreement × category), darker = higher."""
     left, top, cell_w, cell_h = 230, 120, 52, 24
-    width = left + cell_w * max(len(col_labels), 1) + 10
+    width = left + cell_w * max(len(col_labels), 1) + 90  # room for the slanted column labels
     height = top + cell_h * len(row_labels) + 10
     _, out = _open(width, height, title, desc, "heatmap")
     out.append('<g font-size="10" text-anchor="middle">')
