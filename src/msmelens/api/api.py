@@ -17,6 +17,8 @@ from ninja import NinjaAPI, Router
 from ninja.operation import Operation
 
 from msmelens import __version__
+from msmelens.api import docs_page
+from msmelens.api.docs_page import LocalSwagger
 from msmelens.api.errors import ApiError, error_response, install_handlers
 from msmelens.api.routers import agreements, countries, lens, overview, provisions, search
 
@@ -69,6 +71,7 @@ api = MsmeLensAPI(
     version=__version__,
     description=DESCRIPTION,
     urls_namespace="api",
+    docs=LocalSwagger(),
 )
 install_handlers(api)
 
@@ -78,6 +81,7 @@ api.add_router("/search", search.router)
 api.add_router("/countries", countries.router)
 api.add_router("/lens", lens.router)
 api.add_router("", overview.router)
+api.add_router("", docs_page.router)
 
 
 fallback = Router(tags=["fallback"])
