@@ -176,3 +176,32 @@ def test_post_without_csrf_cookie_gets_a_clear_403(db):
     response = Client(enforce_csrf_checks=True).post("/analyze/", {"text": "Small enterprises."})
     assert response.status_code == 403
     assert "The form has expired" in response.content.decode()
+
+
+def test_search_pages_through_results(sample_db, client):
+    first = client.get("/search/?q=parties").content.decode()
+    total = int(re.search(r"(\d+) provisions found", first).group(1))
+    assert total > 20
+    assert 'rel="next"' in first and 'href="?q=parties&amp;page=2"' in first
+    second = client.get("/search/?q=parties&page=2").content.decode()
+    ids_1 = set(re.findall(r'#(tota-[\w-]+)"', first))
+    ids_2 = set(re.findall(r'#(tota-[\w-]+)"', second))
+    assert len(ids_1) == 20 and ids_2 and not ids_1 & ids_2
+    assert 'rel="prev"' in second
+    explicit = client.get("/search/?q=parties&relevance=explicit").content.decode()
+    assert int(re.search(r"(\d+) provisions? found", explicit).group(1)) < total
+    assert 'class="badge implicit"' not in explicit
+
+
+def test_curated_provision_is_marked_on_the_agreement_page(sample_db, client, django_user_model):
+    from msmelens.agreements.services import curate_provision
+
+    curator = django_user_model.objects.create_user("curator", password="x")
+    provision = Provision.objects.filter(agreement__lens_id=JAPAN_THAILAND, relevance="none").first()
+    curate_provision(
+        provision=provision, curator=curator, relevance="implicit", categories=["finance"], binding="soft"
+    )
+    html = client.get(f"/agreements/{JAPAN_THAILAND}/").content.decode()
+    start = html.index(f'id="{provision.provision_id}"')
+    block = html[start : html.index("</article>", start)]
+    assert "Curated" in block and "Access to finance" in block and "Implicit" in block

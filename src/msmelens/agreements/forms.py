@@ -65,7 +65,12 @@ class AgreementFilterForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search the provisions"), max_length=MAX_QUERY_CHARS, required=False)
+    q = forms.CharField(
+        label=_("Search the provisions"),
+        max_length=MAX_QUERY_CHARS,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     relevance = forms.ChoiceField(label=_("MSME relevance"), required=False, choices=_relevance_choices)
     category = forms.ChoiceField(label=_("Category"), required=False, choices=_category_choices)
     party = forms.ChoiceField(label=_("Party"), required=False)
