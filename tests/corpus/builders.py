@@ -67,3 +67,17 @@ def docx_file(path: Path, lines: list[str], title: str = "") -> Path:
     table.rows[0].cells[1].text = "Cell two"
     doc.save(str(path))
     return path
+
+
+def multipage_pdf(lines: list[str], per_page: int = 55) -> bytes:
+    """A real multi-page PDF (pages of ``per_page`` lines) joined with pypdf's writer."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for i in range(0, len(lines), per_page):
+        writer.add_page(PdfReader(io.BytesIO(minimal_pdf(lines[i : i + per_page]))).pages[0])
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()

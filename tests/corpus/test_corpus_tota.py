@@ -158,3 +158,34 @@ def test_paragraphs_are_split_on_first_use(tpp):
     assert all(a.paragraphs == [] for a in lazy.articles())
     assert [p.id for p in lazy.paragraphs()] == [p.id for p in tpp.paragraphs()]
     assert all(a.paragraphs for a in lazy.articles() if a.text.strip())
+
+
+def test_wrapped_multipage_pdf_of_tpp_chapters(tpp):
+    """TPP chapters 20-25 typeset as a wrapped, multi-page PDF: the PDF reader finds the same structure."""
+    import textwrap
+
+    from tests.corpus.builders import multipage_pdf
+
+    from msmelens.corpus.readers import read_bytes
+
+    lines = ["Trans-Pacific Partnership Agreement"]
+    want_chapters, want_articles = [], []
+    for chapter in tpp.chapters[20:26]:
+        lines.append(chapter.heading)
+        want_chapters.append(chapter.heading)
+        for article in chapter.articles:
+            lines.append(article.heading)
+            want_articles.append(article.heading)
+            for paragraph in article.paragraphs:
+                lines += textwrap.wrap(paragraph.text, 85)
+    lines = [line.encode("latin-1", "replace").decode("latin-1") for line in lines]
+    doc = read_bytes(multipage_pdf(lines), "tpp-extract.pdf")
+    assert doc.format == "pdf" and doc.meta.name == "Trans-Pacific Partnership Agreement"
+    assert [a.heading for a in doc.articles() if a.heading] == want_articles
+    assert [c.heading for c in doc.chapters if c.heading.startswith("CHAPTER")] == want_chapters
+    sme = next(c for c in doc.chapters if c.heading == "CHAPTER 24 Small And Medium-Sized Enterprises")
+    assert sme.articles[1].text.startswith("1. The Parties hereby establish a Committee on SMEs")
+    assert sme.articles[1].text.count("\n") > 5  # the wrapped lines are kept in the text ...
+    original = next(c for c in tpp.chapters if c.heading == sme.heading).articles[1]
+    markers = [p.text[:3] for p in sme.articles[1].paragraphs]  # ... but paragraphs follow the numbering
+    assert markers == [p.text[:3] for p in original.paragraphs] and len(markers) == 14

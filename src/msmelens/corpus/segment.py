@@ -54,6 +54,32 @@ _HEADING = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _MAX_TITLE = 200
+_RUNS_ON = (  # a title ending in one of these lower-case words is running text cut by a line wrap
+    frozenset(
+        [
+            "of",
+            "the",
+            "a",
+            "an",
+            "and",
+            "or",
+            "to",
+            "in",
+            "on",
+            "by",
+            "for",
+            "with",
+            "from",
+            "that",
+            "which",
+            "under",
+            "as",
+            "at",
+        ]
+    )
+    | frozenset(["de", "del", "la", "las", "el", "los", "y", "o", "en", "por", "para", "con", "que", "al"])
+    | frozenset(["du", "des", "le", "les", "et", "ou", "à", "au", "aux", "dans", "par", "pour", "sur"])
+)
 _NEXT_LINE = re.compile(r"[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)?[ \t\u00a0]*([^\n]*\S)[ \t\u00a0]*(?=\n|$)")
 
 
@@ -74,14 +100,19 @@ def _level(kw: str) -> int:
     return 3
 
 
-def _looks_like_title(line: str) -> bool:
-    s = line.strip()
-    if not s or len(s) > 120 or s[-1] in ".;:," or not any(c.isalpha() for c in s):
-        return False
+def _title_case(s: str) -> bool:
+    """Upper case, or every word longer than three letters capitalised."""
     if s.isupper():
         return True
     words = [w for w in re.split(r"[\s\-]+", s) if len(w) > 3]
     return bool(words) and all(w[0].isupper() or not w[0].isalpha() for w in words)
+
+
+def _looks_like_title(line: str) -> bool:
+    s = line.strip()
+    if not s or len(s) > 120 or s[-1] in ".;:," or not any(c.isalpha() for c in s):
+        return False
+    return _title_case(s)
 
 
 def _continues_sentence(text: str, line_start: int) -> bool:
@@ -112,8 +143,10 @@ def find_headings(text: str) -> list[Heading]:
             len(title) > _MAX_TITLE
             or title[-1] in ",;"
             or (not m.group("sep") and not title[0].isupper() and title[0] not in "([«“\"'")
+            or title.rsplit(None, 1)[-1] in _RUNS_ON
+            or (not m.group("sep") and len(title) > 60 and not _title_case(title))
         ):
-            continue
+            continue  # a wrapped line of running text that happens to start with "Article 5 ..."
         if out and out[-1].body > m.start():
             continue  # the line was absorbed as a title of the previous heading
         heading = " ".join(m.group(0).split())
