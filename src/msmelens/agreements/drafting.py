@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from msmelens.agreements.models import Provision
+from msmelens.agreements.templatetags.msmelens_tags import provision_title_of
 from msmelens.lens.record import ProvisionResult
 from msmelens.lens.taxonomy import CATEGORIES
 
@@ -60,6 +61,7 @@ def _build_index() -> _Index | None:
             "language",
             "categories",
             "source_ref",
+            "path",
             "agreement__lens_id",
             "agreement__name",
             "agreement__year_signed",
@@ -73,6 +75,7 @@ def _build_index() -> _Index | None:
             {
                 "provision_id": p.provision_id,
                 "source_ref": p.source_ref,
+                "title": provision_title_of(p.path, p.source_ref, p.provision_id),
                 "relevance": p.relevance,
                 "binding": p.binding,
                 "language": p.language or "",
@@ -132,7 +135,7 @@ def suggest_model_language(
 ) -> dict[str, list[dict[str, Any]]]:
     """For each category the draft lacks or covers only softly: up to ``per_category`` stored provisions.
 
-    Each suggestion is a dict: provision_id, source_ref, relevance, binding, agreement_id, agreement_name,
+    Each suggestion is a dict: provision_id, source_ref, title, relevance, binding, agreement_id, agreement_name,
     year, excerpt, similarity (0..1), need ("missing" | "soft"). ``profile`` is accepted for symmetry with the
     report (the needs are computed from ``results``).
     """

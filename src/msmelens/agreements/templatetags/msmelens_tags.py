@@ -83,6 +83,24 @@ def highlight(provision: Any) -> SafeString:
     return highlight_evidence(provision.text, provision.evidence)
 
 
+def provision_title_of(path: Any, source_ref: str, provision_id: str) -> str:
+    """The article heading when the path has one (below the chapter), else the source reference or id."""
+    path = list(path or [])
+    if len(path) >= 2 and str(path[-1]).strip():
+        return str(path[-1]).strip()
+    return source_ref or provision_id
+
+
+@register.filter
+def provision_title(provision: Any) -> str:
+    """``{{ p|provision_title }}`` for a Provision or a dict (``path``, ``source_ref``, ``provision_id``)."""
+    if isinstance(provision, Mapping):
+        return provision_title_of(
+            provision.get("path"), provision.get("source_ref", ""), provision.get("provision_id", "")
+        )
+    return provision_title_of(provision.path, provision.source_ref, provision.provision_id)
+
+
 @register.filter
 def category_label(key: str) -> str:
     return labels.category_label(key)
