@@ -28,7 +28,7 @@ medium-sized enterprises (explicitly or implicitly), in which of eight obstacle 
 and which WTO bodies' work they overlap. Also runs the lens on your own text or file (nothing is stored).
 
 Errors are always JSON `{"detail": "readable message", "code": "machine_code"}`. Lists are paginated with
-`limit` (1 to 200) and `offset`; the response carries `count` and a `next` URL.
+`limit` (1 to 200; search 1 to 100) and `offset`; the response carries `count` and a `next` URL.
 """
 
 

@@ -7,11 +7,11 @@ from typing import Any
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Path, Query, Router, Schema
 
+from msmelens.agreements import selectors
 from msmelens.agreements.models import Agreement
 from msmelens.api import serialize
 from msmelens.api.errors import not_found
 from msmelens.api.export import openapi_responses, stream_provisions
-from msmelens.api.lazy import selectors
 from msmelens.api.schemas import (
     AgreementDetail,
     AgreementFilters,

@@ -10,8 +10,8 @@ from ninja import Field, Path, Query, Router, Schema
 from msmelens.agreements.models import Agreement
 from msmelens.api import serialize
 from msmelens.api.errors import not_found
-from msmelens.api.lazy import country_selectors
 from msmelens.api.schemas import CountryDetailOut, CountrySummaryOut, ErrorOut
+from msmelens.countries import selectors as country_selectors
 
 router = Router(tags=["countries"])
 

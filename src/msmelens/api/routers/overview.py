@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from msmelens.api.lazy import selectors
+from msmelens.agreements import selectors
 from msmelens.api.schemas import FilterChoicesOut, OverviewOut
 
 router = Router(tags=["overview"])

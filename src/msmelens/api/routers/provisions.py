@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Query, Router
 
+from msmelens.agreements import selectors
 from msmelens.api.export import openapi_responses, stream_provisions
-from msmelens.api.lazy import selectors
 from msmelens.api.schemas import CorpusExportFilters, ErrorOut
 
 router = Router(tags=["provisions"])

@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from msmelens.agreements import selectors
 from msmelens.api import serialize
-from msmelens.api.lazy import selectors
 from msmelens.api.schemas import ErrorOut, SearchPage, SearchParams
 
 router = Router(tags=["search"])
