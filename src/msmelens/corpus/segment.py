@@ -54,31 +54,13 @@ _HEADING = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _MAX_TITLE = 200
-_RUNS_ON = (  # a title ending in one of these lower-case words is running text cut by a line wrap
-    frozenset(
-        [
-            "of",
-            "the",
-            "a",
-            "an",
-            "and",
-            "or",
-            "to",
-            "in",
-            "on",
-            "by",
-            "for",
-            "with",
-            "from",
-            "that",
-            "which",
-            "under",
-            "as",
-            "at",
-        ]
+_RUNS_ON = frozenset(  # a title ending in one of these lower-case words is running text cut by a line wrap
+    re.findall(
+        r"\S+",
+        "of the a an and or to in on by for with from that which under as at "  # en
+        "de del la las el los y o en por para con que al "  # es
+        "du des le les et ou à au aux dans par pour sur",  # fr
     )
-    | frozenset(["de", "del", "la", "las", "el", "los", "y", "o", "en", "por", "para", "con", "que", "al"])
-    | frozenset(["du", "des", "le", "les", "et", "ou", "à", "au", "aux", "dans", "par", "pour", "sur"])
 )
 _NEXT_LINE = re.compile(r"[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)?[ \t\u00a0]*([^\n]*\S)[ \t\u00a0]*(?=\n|$)")
 
