@@ -50,6 +50,9 @@ FR = re.compile(
 )
 
 PATTERNS = {"en": EN, "es": ES, "fr": FR}
+# A firm noun may precede the size words by this much (Spanish/French) and the match may run this far after.
+WINDOW_BEFORE = 60
+WINDOW_AFTER = 160
 
 _SQUARE_METRE = re.compile(r"square met(?:re|er)s?\s+equivalent|\d[\d.,]*\s*(?:million\s+)?smes?\b")
 _ACRONYM = re.compile(r"m?smes?|smmes?")
@@ -66,22 +69,35 @@ def _heading_spans(text: str) -> list[tuple[int, int]]:
 
 
 def explicit(p: Provision) -> None:
-    """Set ``p.explicit`` and add ``explicit`` evidence spans."""
-    if not any(c.kind == "size" for c in p.cues):
+    """Set ``p.explicit`` and add ``explicit`` evidence spans (patterns run only in windows around size words)."""
+    sizes = sorted({c.start for c in p.cues if c.kind == "size"})
+    if not sizes:
         return
     langs = [p.language] if p.language in PATTERNS else list(PATTERNS)
     headings: list[tuple[int, int]] | None = None
     square_metre = bool(_SQUARE_METRE.search(p.norm)) if "sme" in p.norm else False
+    seen: set[tuple[int, int]] = set()
     for lang in langs:
-        for m in PATTERNS[lang].finditer(p.norm):
-            if square_metre and _ACRONYM.fullmatch(m.group(0)):
+        pattern = PATTERNS[lang]
+        done = 0  # windows overlap: never scan the same text twice
+        for at in sizes:
+            lo = max(done, at - WINDOW_BEFORE)
+            hi = at + WINDOW_AFTER
+            if lo >= hi:
                 continue
-            start, end = p.orig(m.start()), p.orig(m.end())
-            if headings is None:
-                headings = _heading_spans(p.text)
-            if any(hs <= start and end <= he for hs, he in headings):
-                continue
-            p.explicit = True
-            p.add_evidence(start, end, "explicit")
+            for m in pattern.finditer(p.norm, lo, hi):
+                if (m.start(), m.end()) in seen:
+                    continue
+                seen.add((m.start(), m.end()))
+                if square_metre and _ACRONYM.fullmatch(m.group(0)):
+                    continue
+                start, end = p.orig(m.start()), p.orig(m.end())
+                if headings is None:
+                    headings = _heading_spans(p.text)
+                if any(hs <= start and end <= he for hs, he in headings):
+                    continue
+                p.explicit = True
+                p.add_evidence(start, end, "explicit")
+            done = hi
         if p.explicit:
             return

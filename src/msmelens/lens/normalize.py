@@ -21,8 +21,7 @@ _ODD_MAP = (
     ("\u00ad", "-"),
     ("\u2019", "'"),
 )
-_RUNS = re.compile(r"\s{2,}|^\s|\s$|[^\S ]")
-_COLLAPSE = re.compile(r"^\s+|\s{2,}")
+_COLLAPSE = re.compile(r"\s\s+")
 
 
 def lower_same_length(text: str) -> str:
@@ -54,8 +53,9 @@ class OffsetMap:
     def __init__(self, text: str) -> None:
         spans = [m.span() for m in _COLLAPSE.finditer(text)]
         lead = 0
-        if spans and spans[0][0] == 0:  # leading whitespace disappears
-            lead = spans.pop(0)[1]
+        if text[:1].isspace():  # leading whitespace disappears
+            lead = len(text) - len(text.lstrip())
+            spans = [(a, b) for a, b in spans if a >= lead]
         # shift before run k is shifts[k]; a run [a, b) becomes one space, so the shift grows by b - a - 1
         shifts = list(accumulate((b - a - 1 for a, b in spans), initial=lead))
         self._points = [0] + [a - shift + 1 for (a, _b), shift in zip(spans, shifts, strict=False)]
@@ -68,6 +68,6 @@ class OffsetMap:
 
 def offset_map(text: str) -> OffsetMap | None:
     """The offset map for ``text``, or None when normalising changes no offset."""
-    if not _RUNS.search(text):
-        return None
+    if not text[:1].isspace() and not _COLLAPSE.search(text):
+        return None  # single whitespace characters become one space each: offsets unchanged
     return OffsetMap(text)
