@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from msmelens.agreements import labels
+from msmelens.agreements.templatetags.msmelens_tags import provision_title_of
 from msmelens.corpus.model import Document
 from msmelens.lens import LENS_VERSION
 from msmelens.lens.record import ProvisionResult
@@ -104,7 +105,7 @@ def report_markdown(report: dict[str, Any]) -> str:
     lines += ["", "## Relevant provisions", ""]
     for p in report["provisions"]:
         cats = ", ".join(labels.category_label(c) for c in p["categories"])
-        lines.append(f"### {p['source_ref'] or p['provision_id']}")
+        lines.append(f"### {provision_title_of(p['path'], p['source_ref'], p['provision_id'])}")
         lines.append("")
         lines.append(
             f"*{labels.relevance_label(p['relevance'])}* · {labels.binding_label(p['binding'])} · {cats}"
@@ -121,7 +122,7 @@ def report_markdown(report: dict[str, Any]) -> str:
                 lines.append("(no stored provision in this category)")
             for s in items:
                 lines.append(
-                    f"- **{s['agreement_name']}** ({s['year'] or '—'}), {s['source_ref']}: {s['excerpt']}"
+                    f"- **{s['agreement_name']}** ({s['year'] or '—'}), {s['title']}: {s['excerpt']}"
                 )
             lines.append("")
     return "\n".join(lines) + "\n"
