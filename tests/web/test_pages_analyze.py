@@ -90,6 +90,7 @@ def test_downloads_are_rebuilt_from_the_posted_text(sample_db, client, fmt):
     else:
         assert body.startswith("# MSME lens report")
         assert "## Relevant provisions" in body and "| Skills and training |" in body
+        assert "## Model language from stored agreements" in body and "**Trans-Pacific Partnership**" in body
 
 
 def test_empty_input_is_400_with_message(client):
