@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from msmelens.corpus.language import detect_language
 from msmelens.corpus.paragraphs import ensure_paragraphs
 from msmelens.corpus.readers import iter_input_files, read_many, read_path
 
@@ -112,6 +113,7 @@ def test_whole_corpus_reads_with_offsets():
     for doc in read_many([TOTA], paragraphs=False):
         assert not isinstance(doc, Exception), str(doc)
         assert doc.id.startswith("tota-") and doc.id not in ids
+        assert detect_language(doc.text) == doc.meta.language  # the stopword guess agrees with ToTA
         ids.add(doc.id)
         for article in doc.articles():
             n_articles += 1

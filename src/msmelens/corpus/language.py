@@ -4,76 +4,18 @@ from __future__ import annotations
 
 import re
 
-_STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        [
-            "the",
-            "of",
-            "and",
-            "to",
-            "in",
-            "shall",
-            "be",
-            "that",
-            "for",
-            "with",
-            "by",
-            "this",
-            "or",
-            "any",
-            "party",
-            "parties",
-            "which",
-        ]
-    ),
-    "es": frozenset(
-        [
-            "el",
-            "la",
-            "los",
-            "las",
-            "de",
-            "del",
-            "y",
-            "en",
-            "que",
-            "por",
-            "con",
-            "para",
-            "una",
-            "las",
-            "partes",
-            "parte",
-            "se",
-            "su",
-            "al",
-        ]
-    ),
-    "fr": frozenset(
-        [
-            "le",
-            "la",
-            "les",
-            "des",
-            "du",
-            "et",
-            "en",
-            "que",
-            "pour",
-            "avec",
-            "une",
-            "au",
-            "aux",
-            "sur",
-            "est",
-            "ses",
-            "leur",
-            "parties",
-            "partie",
-        ]
-    ),
-}
 _WORD = re.compile(r"[^\W\d_]+")
+
+
+def _words(s: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(s))
+
+
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": _words("the of and to in shall be that for with by this or any party parties which"),
+    "es": _words("el la los las de del y en que por con para una partes parte se su al"),
+    "fr": _words("le la les des du et en que pour avec une au aux sur est ses leur parties partie"),
+}
 
 
 def detect_language(text: str, sample: int = 20000) -> str:
