@@ -110,6 +110,7 @@ def test_whole_corpus_reads_with_offsets():
     assert files[:3] == [TOTA / "pta_1.xml", TOTA / "pta_2.xml", TOTA / "pta_3.xml"]
     n_articles = 0
     ids = set()
+    article_ids: set[str] = set()
     for doc in read_many([TOTA], paragraphs=False):
         assert not isinstance(doc, Exception), str(doc)
         assert doc.id.startswith("tota-") and doc.id not in ids
@@ -117,9 +118,11 @@ def test_whole_corpus_reads_with_offsets():
         ids.add(doc.id)
         for article in doc.articles():
             n_articles += 1
+            article_ids.add(article.id)
             assert doc.text[article.start : article.end] == article.text
             assert article.paragraphs == []
     assert n_articles == 40_993
+    assert len(article_ids) == n_articles  # provision ids are unique across the corpus
 
 
 def test_ensure_paragraphs_matches_eager_read(tpp):

@@ -138,10 +138,12 @@ def _natural_key(p: Path) -> tuple[object, ...]:
     return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", str(p)))
 
 
-def read_many(paths: Iterable[str | os.PathLike[str]], **kwargs: object) -> Iterator[Document | ReadError]:
+def read_many(
+    paths: Iterable[str | os.PathLike[str]], *, max_bytes: int = DEFAULT_MAX_BYTES, paragraphs: bool = True
+) -> Iterator[Document | ReadError]:
     """Read every input file in order; a bad file yields its ``ReadError`` and the batch continues."""
     for p in iter_input_files(paths):
         try:
-            yield read_path(p, **kwargs)  # type: ignore[arg-type]
+            yield read_path(p, max_bytes=max_bytes, paragraphs=paragraphs)
         except ReadError as err:
             yield err
