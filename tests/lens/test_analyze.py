@@ -32,6 +32,15 @@ def test_paragraph_unit_gives_one_record_per_paragraph() -> None:
     assert results[3].relevance == "explicit"  # "information for SMEs"
 
 
+def test_paragraph_unit_on_unsplit_article_gives_the_article() -> None:
+    doc = make_document()
+    for article in doc.articles():
+        article.paragraphs = []
+    results = analyze(doc, unit="paragraph")
+    assert [r.provision_id for r in results] == [a.id for a in doc.articles()]
+    assert all(r.unit == "paragraph" for r in results)
+
+
 def test_unknown_unit_is_refused() -> None:
     with pytest.raises(ValueError, match="paragraph"):
         analyze(make_document(), unit="sentence")

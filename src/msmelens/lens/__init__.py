@@ -42,7 +42,10 @@ def analyze_text(text: str, *, language: str | None = None) -> ProvisionResult:
 
 
 def analyze(document: Document, *, unit: str | None = None) -> list[ProvisionResult]:
-    """One record per article (default) or one per paragraph (``unit="paragraph"``), in document order."""
+    """One record per article (default) or one per paragraph (``unit="paragraph"``), in document order.
+
+    With ``unit="paragraph"`` an article that has no paragraphs (not split by its reader) gives one record.
+    """
     unit = unit or "article"
     if unit not in UNITS:
         raise ValueError(f"Unknown unit {unit!r}: use 'article' or 'paragraph'.")
@@ -51,11 +54,13 @@ def analyze(document: Document, *, unit: str | None = None) -> list[ProvisionRes
     for article in document.articles():
         if unit == "article":
             items = [(article.id, article.source_ref, article.path, article.text)]
-        else:
+        elif article.paragraphs:
             items = [
                 (para.id, para.source_ref, para.path or article.path, para.text)
                 for para in article.paragraphs
             ]
+        else:  # a reader that did not split paragraphs: the article is its own single paragraph
+            items = [(article.id, article.source_ref, article.path, article.text)]
         for node_id, source_ref, path, text in items:
             r = _result(text, language, article.heading)
             r.agreement_id = document.id
