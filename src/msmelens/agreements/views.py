@@ -35,19 +35,9 @@ def _lang() -> str:
     return (get_language() or "en").split("-")[0]
 
 
-def _choices(values: Any, label: Any = str) -> list[tuple[str, str]]:
-    """Normalise a selector's choice list (strings, pairs or dicts) to (value, label) pairs."""
-    out = []
-    for v in values or []:
-        if isinstance(v, dict):
-            key = str(v.get("value") or v.get("iso3") or v.get("key") or v.get("name") or "")
-        elif isinstance(v, list | tuple):
-            key = str(v[0])
-        else:
-            key = str(v)
-        if key:
-            out.append((key, label(key)))
-    return out
+def _choices(values: Any, label: Any) -> list[tuple[str, str]]:
+    """(value, label in the active language) pairs for a selector's list of plain values."""
+    return [(str(v), label(str(v))) for v in values or [] if v]
 
 
 def _form_choices() -> dict[str, Any]:
@@ -72,7 +62,10 @@ def _coverage_chart(profile: dict[str, Any], title: str) -> str:
         [category_label(c) for c in CATEGORIES],
         [charts.Series(_("Coverage"), [cov.get(c, 0.0) for c in CATEGORIES])],
         title=title,
-        desc=_("Share of the MSME-relevant provisions in each of the eight obstacle categories."),
+        desc=_(
+            "How strongly the text covers each of the eight obstacle categories: three binding explicit "
+            "MSME provisions in a category give 100%; soft or implicit provisions count less."
+        ),
     )
 
 
@@ -231,23 +224,21 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, "msmelens/compare.html", context)
 
 
-def _compare_rows(comparison: Any) -> list[dict[str, Any]]:
-    """Normalise compare_agreements() output to one row per category."""
-    cats = comparison.get("categories", comparison) if isinstance(comparison, dict) else {}
-    if isinstance(cats, list):
-        cats = {row.get("category"): row for row in cats}
+def _compare_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per category from ``selectors.compare_agreements`` (categories → a/b coverage + provisions)."""
+    by_cat = {row["category"]: row for row in comparison.get("categories", [])}
     rows = []
     for cat in CATEGORIES:
-        item = cats.get(cat) or {}
+        item = by_cat.get(cat, {})
         a_side, b_side = item.get("a") or {}, item.get("b") or {}
         rows.append(
             {
                 "category": cat,
                 "label": category_label(cat),
-                "a_coverage": item.get("a_coverage", a_side.get("coverage", 0.0)) or 0.0,
-                "b_coverage": item.get("b_coverage", b_side.get("coverage", 0.0)) or 0.0,
-                "a_provisions": list(item.get("a_provisions", a_side.get("provisions", [])) or []),
-                "b_provisions": list(item.get("b_provisions", b_side.get("provisions", [])) or []),
+                "a_coverage": a_side.get("coverage", 0.0),
+                "b_coverage": b_side.get("coverage", 0.0),
+                "a_provisions": list(a_side.get("provisions", [])),
+                "b_provisions": list(b_side.get("provisions", [])),
             }
         )
     return rows

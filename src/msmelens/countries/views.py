@@ -66,8 +66,8 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
         [r["values"] for r in rows],
         title=_("MSME coverage of %(country)s's agreements by category") % {"country": name},
         desc=_(
-            "One row per agreement, one column per obstacle category; darker cells mean a larger share of "
-            "the agreement's MSME provisions. The table below gives the same figures."
+            "One row per agreement, one column per obstacle category; the darker the cell, the more "
+            "strongly the agreement covers that category. The table below gives the same figures."
         ),
         row_links=[reverse("agreement_detail", args=[r["lens_id"]]) for r in rows],
     )
