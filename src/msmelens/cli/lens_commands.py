@@ -155,7 +155,7 @@ def _profile_chunk(paths: list[str], unit: str, fmt: str) -> list[FileResult]:
 
 
 def chunk_files(files: Iterable[Path]) -> Iterator[list[str]]:
-    """Group input files into chunks of about 2 MB (at most 8 files) to keep worker tasks coarse."""
+    """Group input files into chunks of about 1 MB (at most 8 files) to keep worker tasks coarse."""
     chunk: list[str] = []
     size = 0
     for f in files:
