@@ -4,8 +4,12 @@ server blocked (Swagger UI comes from the server itself, not from a CDN)."""
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from socketserver import ThreadingMixIn
 from urllib.parse import urlparse
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 from django.test import Client
@@ -15,6 +19,32 @@ CHROMIUM = "/usr/bin/chromium"
 needs_chromium = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason=f"{CHROMIUM} is missing"
 )
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def docs_server() -> Iterator[str]:
+    """The real WSGI app on a free port. The docs need no database, so none is set up (and none is flushed)."""
+    from django.core.wsgi import get_wsgi_application
+
+    server = make_server(
+        "127.0.0.1", 0, get_wsgi_application(), server_class=_ThreadingServer, handler_class=_QuietHandler
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_docs_page_uses_local_assets(client: Client) -> None:
@@ -33,10 +63,10 @@ def test_docs_page_uses_local_assets(client: Client) -> None:
 
 @pytest.mark.browser
 @needs_chromium
-def test_docs_render_offline_in_chromium(live_server) -> None:  # type: ignore[no-untyped-def]
+def test_docs_render_offline_in_chromium(docs_server: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    host = urlparse(live_server.url).netloc
+    host = urlparse(docs_server).netloc
     blocked: list[str] = []
 
     def only_local(route, request) -> None:  # type: ignore[no-untyped-def]
@@ -51,7 +81,7 @@ def test_docs_render_offline_in_chromium(live_server) -> None:  # type: ignore[n
         try:
             page = browser.new_page()
             page.route("**/*", only_local)
-            page.goto(f"{live_server.url}/api/v1/docs")
+            page.goto(f"{docs_server}/api/v1/docs")
             page.wait_for_selector(".opblock", timeout=20_000)
             assert "MSME Lens API" in page.inner_text(".info .title")
             paths = page.locator(".opblock-summary-path").all_inner_texts()
