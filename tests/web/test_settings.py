@@ -168,3 +168,13 @@ def test_oversize_body_is_refused(client):
     assert "10 MB" in response.json()["error"]["message"]
     page = client.generic("POST", "/admin/login/", body, content_type="text/plain")
     assert page.status_code == 413 and "10 MB" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_static_files_are_served(client):
+    response = client.get("/static/admin/css/base.css")
+    assert response.status_code == 200
+    assert b"body" in b"".join(response.streaming_content)
+    escape = client.get("/static/admin/../../__init__.py")  # path traversal is refused
+    assert escape.status_code in (400, 404)
+    assert b"import" not in escape.content

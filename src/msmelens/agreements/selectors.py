@@ -182,7 +182,9 @@ def filter_choices() -> dict[str, Any]:
         regions: set[str] = set()
         for value in Agreement.objects.order_by().values_list("region", flat=True).distinct():
             regions.update(part.strip() for part in (value or "").split(";") if part.strip())
-        statuses = sorted(s for s in Agreement.objects.order_by().values_list("status", flat=True).distinct() if s)
+        statuses = sorted(
+            s for s in Agreement.objects.order_by().values_list("status", flat=True).distinct() if s
+        )
         parties = sorted(AgreementParty.objects.order_by().values_list("iso3", flat=True).distinct())
         years = Agreement.objects.aggregate(lo=Min("year_signed"), hi=Max("year_signed"))
         return {

@@ -476,5 +476,6 @@ def import_paths(
                 "errors": report.errors[:50],
             },
         )
-    bump_data_version()
+    if report.imported:
+        bump_data_version()  # once per batch, not per file
     return report

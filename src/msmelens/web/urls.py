@@ -1,8 +1,12 @@
 """URL layout: the JSON API, language switching and admin outside the language prefix; pages inside it."""
 
+from pathlib import Path
+
+import django.contrib.admin
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from msmelens.api.api import api
 
@@ -15,3 +19,12 @@ urlpatterns = [
     path("countries/", include("msmelens.countries.urls")),
     prefix_default_language=False,  # English at /, French at /fr/, Spanish at /es/
 )
+
+# The admin's own CSS/JS, served by Django's static view (the public pages inline their CSS; no WhiteNoise).
+urlpatterns += [
+    re_path(
+        r"^static/admin/(?P<path>.*)$",
+        serve,
+        {"document_root": str(Path(django.contrib.admin.__file__).resolve().parent / "static" / "admin")},
+    ),
+]
