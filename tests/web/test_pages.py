@@ -9,6 +9,7 @@ import pytest
 from tests.sample import JAPAN_THAILAND, SAMPLE_IDS, TPP_EN, TPP_ES, WAEMU_FR
 
 from msmelens.agreements.models import Agreement, Provision
+from msmelens.lens.taxonomy import CATEGORIES
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_tpp_page_shows_sme_chapter_first_with_marked_evidence(sample_db, client
     bars = svg.findall(".//{http://www.w3.org/2000/svg}rect[@class='bar']")
     tpp = Agreement.objects.get(lens_id=TPP_EN)
     assert [round(float(b.get("data-value")), 4) for b in bars] == [
-        round(tpp.profile["coverage"][c], 4) for c in tpp.profile["coverage"]
+        round(tpp.profile["coverage"][c], 4) for c in CATEGORIES
     ]
 
 
@@ -205,3 +206,9 @@ def test_curated_provision_is_marked_on_the_agreement_page(sample_db, client, dj
     start = html.index(f'id="{provision.provision_id}"')
     block = html[start : html.index("</article>", start)]
     assert "Curated" in block and "Access to finance" in block and "Implicit" in block
+
+
+def test_provision_text_carries_its_own_language(sample_db, client):
+    html = client.get(f"/agreements/{TPP_ES}/").content.decode()
+    assert '<html lang="en">' in html
+    assert '<p class="text" lang="es">' in html
