@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import docx
 import pytest
@@ -44,6 +45,11 @@ def test_pasted_text_gives_report_and_suggestions(sample_db, client):
     assert "Model language for what the draft lacks" in html
     assert 'href="/agreements/tota-' in html  # suggestions link to stored agreements
     assert 'name="format" value="json"' in html
+    # the draft's only skills provision is soft; finance is missing altogether
+    assert re.search(
+        r'id="sugg-skills"[^>]*>[^<]*<span class="badge">only soft provisions in the draft<', html
+    )
+    assert re.search(r'id="sugg-finance"[^>]*>[^<]*<span class="badge">missing from the draft<', html)
 
 
 def test_uploaded_docx_and_txt(sample_db, client):

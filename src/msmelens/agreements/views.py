@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from msmelens.agreements import selectors
 from msmelens.agreements.draft_report import build_report, report_csv, report_json, report_markdown
-from msmelens.agreements.drafting import suggest_model_language
+from msmelens.agreements.drafting import categories_needing_help, suggest_model_language
 from msmelens.agreements.forms import AgreementFilterForm, AnalyzeForm, CompareForm, SearchForm
 from msmelens.agreements.labels import category_label, region_label, status_label
 from msmelens.agreements.models import Agreement
@@ -295,6 +295,7 @@ def analyze(request: HttpRequest) -> HttpResponse:
     results = run_lens(document)
     profile = profile_agreement(document, results).to_dict()
     suggestions = suggest_model_language(results=results, profile=profile)
+    needs = categories_needing_help(results)
     report = build_report(document=document, results=results, profile=profile, suggestions=suggestions)
     fmt = form.cleaned_data.get("format")
     if fmt:
@@ -306,7 +307,7 @@ def analyze(request: HttpRequest) -> HttpResponse:
         "document": document,
         "profile": profile,
         "relevant": [r.to_dict() for r in relevant],
-        "suggestions": [(c, category_label(c), items) for c, items in suggestions.items()],
+        "suggestions": [(c, category_label(c), needs[c], items) for c, items in suggestions.items()],
         "chart": mark_safe(_coverage_chart(profile, _("MSME coverage of the draft by category"))),
         "draft_text": document.text,
         "draft_name": upload.name if upload is not None else _("Pasted text"),
