@@ -202,6 +202,12 @@ def test_title_on_the_next_line_after_a_blank_line():
     assert article.heading == "Article 24.1" and article.text == "Each Party shall act."
 
 
+def test_name_falls_back_to_the_file_name(tmp_path: Path):
+    f = tmp_path / "draft-chapter.txt"
+    f.write_text("Article 1\nThe Parties cooperate.", encoding="utf-8")
+    assert read_path(f).meta.name == "draft-chapter.txt"
+
+
 def test_articles_without_chapters():
     doc = read_bytes(b"Article 1\nThe Parties agree.\nArticle 2\nThe Parties cooperate.\n", "x.txt")
     assert [a.path for a in doc.articles()] == [["Article 1"], ["Article 2"]]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from msmelens.corpus.language import detect_language
 from msmelens.corpus.model import AgreementMeta, Article, Chapter, Document
@@ -230,7 +231,7 @@ def build_document(
         chapter.end = max(chapter.end, art.end)
     for ch in chapters:
         ch.end = max(ch.end, ch.start)
-    doc_name = name or title_line(text) or source
+    doc_name = name or title_line(text) or PurePath(source).name or source
     return Document(
         id=doc_id,
         source=source,
