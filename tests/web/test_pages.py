@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
+from html.parser import HTMLParser
 
 import pytest
 from tests.sample import JAPAN_THAILAND, SAMPLE_IDS, TPP_EN, TPP_ES, WAEMU_FR
@@ -212,3 +214,59 @@ def test_provision_text_carries_its_own_language(sample_db, client):
     html = client.get(f"/agreements/{TPP_ES}/").content.decode()
     assert '<html lang="en">' in html
     assert '<p class="text" lang="es">' in html
+
+
+class _Structure(HTMLParser):
+    """Balanced tags and unique ids (void elements excepted)."""
+
+    VOID = frozenset(
+        {"meta", "link", "input", "br", "img", "hr", "rect", "line", "source", "col", "area", "wbr"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.ids: Counter[str] = Counter()
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.ids.update(v for k, v in attrs if k == "id")
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.ids.update(v for k, v in attrs if k == "id")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> at {self.getpos()} inside {self.stack[-3:]}")
+        else:
+            self.stack.pop()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/agreements/",
+        f"/agreements/{TPP_EN}/",
+        f"/agreements/{TPP_EN}/?show=all&page=2",
+        f"/fr/compare/?a={TPP_EN}&b={JAPAN_THAILAND}",
+        "/compare/",
+        "/es/countries/",
+        "/countries/THA/",
+        "/search/?q=customs",
+        "/analyze/",
+        "/agreements/no-such/",
+    ],
+)
+def test_pages_are_well_formed(sample_db, client, url):
+    response = client.get(url)
+    assert response.status_code in (200, 404)
+    parser = _Structure()
+    parser.feed(response.content.decode())
+    assert parser.errors == [] and parser.stack == []
+    assert [i for i, n in parser.ids.items() if n > 1] == []
+    assert response.content.decode().count("<h1") == 1
