@@ -196,8 +196,10 @@ def analyze(request: HttpRequest) -> dict[str, Any]:
             "or a multipart form (multipart/form-data) with a 'file' field.",
         )
     results = lens.analyze(document, unit=unit)
-    if not results and document.text.strip():
-        results = [lens.analyze_text(document.text, language=language)]
+    if not results and document.text.strip():  # no article found: the whole text is one provision
+        record = lens.analyze_text(document.text, language=language or document.meta.language or None)
+        record.agreement_id, record.provision_id = document.id, f"{document.id}-a1"
+        results = [record]
     profile = profile_agreement(document, results)
     return {
         "lens_version": lens.LENS_VERSION,
