@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from tests.sample import JAPAN_THAILAND, SAMPLE_IDS, TOTA_XML, TPP_EN, TPP_ES, WAEMU_FR
+from tests.sample import INDIA_NEPAL, JAPAN_THAILAND, SAMPLE_IDS, TOTA_XML, TPP_EN, TPP_ES, WAEMU_FR
 
 from msmelens.agreements import selectors, services
 from msmelens.agreements.models import Agreement, AgreementParty, AuditLog, Curation, Provision
@@ -73,6 +73,10 @@ def test_reimporting_the_same_file_is_a_no_op(sample_db):
     audit_before = AuditLog.objects.count()
     report = services.import_paths(paths=[TOTA_XML / "pta_1.xml", TOTA_XML / "pta_324.xml"], workers=1)
     assert (report.imported, report.unchanged, report.failed) == (0, 2, 0)
+    assert [(o.lens_id, o.status) for o in report.outcomes] == [
+        (JAPAN_THAILAND, "unchanged"),
+        (INDIA_NEPAL, "unchanged"),
+    ]
     assert Provision.objects.count() == before
     assert AuditLog.objects.count() == audit_before  # nothing changed, nothing audited
     item = analyze_file(str(TOTA_XML / "pta_1.xml"))

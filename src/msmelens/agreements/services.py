@@ -398,15 +398,15 @@ def import_paths(
     # files whose bytes and lens version are already stored are skipped without reading them
     hashes = {f: file_hash(f) for f in files}
     wanted = {stored_hash(h): f for f, h in hashes.items() if h}
-    known = set(
-        Agreement.objects.filter(content_hash__in=list(wanted)).values_list("content_hash", flat=True)
+    known = dict(
+        Agreement.objects.filter(content_hash__in=list(wanted)).values_list("content_hash", "lens_id")
     )
     todo: list[str] = []
     for f in files:
         h = hashes[f]
         if h and stored_hash(h) in known:
             report.unchanged += 1
-            report.outcomes.append(ImportOutcome(lens_id="", status="unchanged"))
+            report.outcomes.append(ImportOutcome(lens_id=known[stored_hash(h)], status="unchanged"))
             done += 1
             if progress:
                 progress(done, total, os.path.basename(f))
