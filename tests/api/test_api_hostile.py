@@ -84,3 +84,20 @@ def test_last_resort_handler_is_json_500_without_internals(rf) -> None:  # type:
     assert body["code"] == "server_error"
     assert "secret internal detail" not in response.content.decode()
     assert "Traceback" not in response.content.decode()
+
+
+def test_head_answers_like_get_without_a_body(client: Client) -> None:
+    get = client.get("/api/v1/agreements")
+    head = client.head("/api/v1/agreements")
+    assert head.status_code == 200 and head.content == b""
+    assert head["Content-Type"] == get["Content-Type"]
+    export = client.head(f"/api/v1/agreements/{TPP_EN}/provisions/export?format=csv")
+    assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
+    assert b"".join(export.streaming_content) == b""
+    assert client.head("/api/v1/agreements/tota-0").status_code == 404
+
+
+def test_trailing_slash_gets_a_hint(client: Client) -> None:
+    response = client.get("/api/v1/agreements/")
+    assert response.status_code == 404
+    assert "Did you mean /api/v1/agreements?" in response.json()["detail"]

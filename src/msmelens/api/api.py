@@ -10,7 +10,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, Router
@@ -33,10 +33,19 @@ Errors are always JSON `{"detail": "readable message", "code": "machine_code"}`.
 
 
 def _json_method_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Ninja answers a wrong method with a plain-text 405; give it the API's JSON error shape."""
+    """Answer HEAD like GET without a body, and give ninja's plain-text 405 the API's JSON error shape."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method == "HEAD":
+            request.method = "GET"
+            response = view(request, *args, **kwargs)
+            request.method = "HEAD"
+            if isinstance(response, StreamingHttpResponse):
+                response.streaming_content = []  # never run the export's query
+            elif isinstance(response, HttpResponse):
+                response.content = b""
+            return response
         response = view(request, *args, **kwargs)
         if response.status_code == 405 and not response.get("Content-Type", "").startswith(
             "application/json"
@@ -92,7 +101,8 @@ fallback = Router(tags=["fallback"])
 )
 def unknown_endpoint(request: HttpRequest, rest: str) -> None:
     """Any other path under /api/v1/: a JSON 404 instead of an HTML page."""
-    raise ApiError(404, "not_found", f"There is no API endpoint at {request.path}. See /api/v1/docs.")
+    hint = f" Did you mean {request.path.rstrip('/')}?" if request.path.endswith("/") else ""
+    raise ApiError(404, "not_found", f"There is no API endpoint at {request.path}.{hint} See /api/v1/docs.")
 
 
 api.add_router("", fallback)  # last, so it only catches what no other route matched
