@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -373,12 +374,37 @@ def revert_curation(*, provision: Provision, curator: Any) -> Provision:
     return provision
 
 
-def _pool(workers: int):  # type: ignore[no-untyped-def]
+def _analysed(todo: list[str], workers: int) -> Iterator[Analyzed | Failed]:
+    """Analyse files in order with at most ``4 * workers`` results in flight (bounded memory).
+
+    Worker processes are forked where possible (fast start); if the pool breaks (a worker killed, e.g. out of
+    memory), the remaining files are analysed in this process.
+    """
+    if workers == 1 or len(todo) <= 1:
+        yield from (analyze_file(f) for f in todo)
+        return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    context = multiprocessing.get_context(method)
+    next_index = 0
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
+        pending: deque[Future[Analyzed | Failed]] = deque()
+        submitted = 0
+        try:
+            while next_index < len(todo):
+                while submitted < len(todo) and len(pending) < 4 * workers:
+                    pending.append(pool.submit(analyze_file, todo[submitted]))
+                    submitted += 1
+                item = pending.popleft().result()
+                next_index += 1
+                yield item
+        except BrokenProcessPool:
+            pass
+    for f in todo[next_index:]:
+        yield analyze_file(f)
 
 
 def import_paths(
@@ -456,13 +482,8 @@ def import_paths(
         if progress:
             progress(done, total, item.source_name)
 
-    if workers == 1 or len(todo) <= 1:
-        for f in todo:
-            handle(analyze_file(f))
-    else:
-        with _pool(min(workers, len(todo))) as pool:
-            for item in pool.map(analyze_file, todo, chunksize=1):
-                handle(item)
+    for item in _analysed(todo, workers):
+        handle(item)
     flush()
     report.seconds = time.perf_counter() - started
     if report.imported or report.failed:
