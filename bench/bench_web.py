@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 ROOT = Path(__file__).resolve().parents[1]
 MSMELENS = [sys.executable, "-m", "msmelens"]
@@ -85,7 +86,7 @@ def plan_requests(port: int, total: int, seed: int) -> list[tuple[str, str]]:
         elif kind == 1:
             plan.append(("agreement page (fr)", f"/fr/agreements/{lens_id}/"))
         elif kind == 2:
-            term = rng.choice(SEARCH_TERMS).replace(" ", "+")
+            term = quote_plus(rng.choice(SEARCH_TERMS))
             plan.append(("search", f"/search/?q={term}"))
         elif kind == 3:
             plan.append(("provisions API", f"/api/v1/agreements/{lens_id}/provisions?relevance=explicit&limit=50"))
