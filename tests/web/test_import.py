@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.management.color import no_style
+from django.db import connection
 from tests.sample import TOTA_XML
 
 import msmelens.lens
@@ -103,3 +105,33 @@ def test_missing_paths_are_reported(sample_db, tmp_path: Path):
     assert (report.imported, report.failed) == (0, 1)
     assert "nope.xml" in report.errors[0]
     assert not report.ok
+
+
+def test_search_index_follows_deletes_and_database_flushes(sample_db, tmp_path: Path):
+    """Deleting agreements drops their search rows; Django's flush SQL (used by transactional tests) works."""
+    path = tmp_path / "small-business.txt"
+    path.write_text(PLAIN_TEXT, encoding="utf-8")
+    services.import_paths(paths=[path], workers=1)
+    assert selectors.provision_search(q="contact point SMEs").total == 1
+    Agreement.objects.filter(source_name="small-business.txt").delete()
+    assert selectors.provision_search(q="contact point SMEs").total == 0
+    assert selectors.provision_search(q="enterprises").total > 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM agreements_provision_search s "
+                "WHERE NOT EXISTS (SELECT 1 FROM agreements_provision p WHERE p.id = s.provision_id)"
+            )
+            assert cursor.fetchone()[0] == 0  # the delete trigger removed the deleted provisions' rows
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    with connection.cursor() as cursor:  # rolled back with the test's transaction
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses pending deferred checks
+        for sql in connection.ops.sql_flush(no_style(), tables):
+            cursor.execute(sql)
+    assert Provision.objects.count() == 0
+    assert selectors.provision_search(q="enterprises").total == 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM agreements_provision_search")
+            assert cursor.fetchone()[0] == 0  # the TRUNCATE trigger emptied the side table

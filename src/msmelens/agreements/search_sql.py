@@ -69,6 +69,28 @@ POSTGRES_SIDE_TABLE_BACKWARD = [
     f"""CREATE INDEX IF NOT EXISTS agreements_provision_fts_gin ON agreements_provision
         USING gin (to_tsvector('simple'::regconfig, {FOLD_FUNCTION}(text)))""",
 ]
+# 0004: no foreign key (Django's test flush TRUNCATEs agreements_provision without CASCADE); triggers keep
+# the side table in step instead: row deletes and TRUNCATE both clear the matching search rows.
+POSTGRES_TRIGGERS_FORWARD = [
+    f"ALTER TABLE {SEARCH_TABLE} DROP CONSTRAINT IF EXISTS {SEARCH_TABLE}_provision_id_fkey",
+    f"""CREATE OR REPLACE FUNCTION msmelens_search_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN DELETE FROM {SEARCH_TABLE} WHERE provision_id = OLD.id; RETURN NULL; END $$""",
+    f"""CREATE OR REPLACE FUNCTION msmelens_search_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN TRUNCATE {SEARCH_TABLE}; RETURN NULL; END $$""",
+    "DROP TRIGGER IF EXISTS msmelens_search_ad ON agreements_provision",
+    """CREATE TRIGGER msmelens_search_ad AFTER DELETE ON agreements_provision
+        FOR EACH ROW EXECUTE FUNCTION msmelens_search_delete()""",
+    "DROP TRIGGER IF EXISTS msmelens_search_at ON agreements_provision",
+    """CREATE TRIGGER msmelens_search_at AFTER TRUNCATE ON agreements_provision
+        FOR EACH STATEMENT EXECUTE FUNCTION msmelens_search_truncate()""",
+    f"DELETE FROM {SEARCH_TABLE} s WHERE NOT EXISTS (SELECT 1 FROM agreements_provision p WHERE p.id = s.provision_id)",
+]
+POSTGRES_TRIGGERS_BACKWARD = [
+    "DROP TRIGGER IF EXISTS msmelens_search_ad ON agreements_provision",
+    "DROP TRIGGER IF EXISTS msmelens_search_at ON agreements_provision",
+    "DROP FUNCTION IF EXISTS msmelens_search_delete()",
+    "DROP FUNCTION IF EXISTS msmelens_search_truncate()",
+]
 POSTGRES_BACKWARD = [
     "DROP INDEX IF EXISTS agreements_provision_fts_gin",
     f"DROP FUNCTION IF EXISTS {FOLD_FUNCTION}(text)",
