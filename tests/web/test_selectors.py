@@ -249,3 +249,29 @@ def test_country_list_and_detail(sample_db):
 
 def test_gcc_is_stored(sample_db):
     assert Agreement.objects.get(lens_id=GCC).region == "Middle East"
+
+
+@pytest.mark.parametrize(
+    ("iso3", "language", "expected"),
+    [
+        ("DEU", "en", "Germany"),
+        ("DEU", "fr", "Allemagne"),
+        ("DEU", "es", "Alemania"),
+        ("BOL", "en", "Bolivia"),
+        ("BOL", "es", "Bolivia"),
+        ("KOR", "fr", "Corée du Sud"),
+        ("usa", "es", "Estados Unidos"),
+        ("YUG", "en", "Yugoslavia"),
+        ("ANT", "fr", "Antilles néerlandaises"),
+        ("RKS", "es", "Kosovo"),
+        ("EUN", "fr", "Union européenne"),
+        ("ZZZ", "fr", "ZZZ"),
+        ("", "en", ""),
+        ("JPN", "de", "Japan"),
+        ("JPN", "fr-ca", "Japon"),
+    ],
+)
+def test_country_names(iso3, language, expected):
+    from msmelens.countries.names import country_name
+
+    assert country_name(iso3, language) == expected
