@@ -206,6 +206,9 @@ def _serve(host: str, port: int, workers: int) -> None:
         {
             "bind": _bind(host, port),
             "workers": workers,
+            "worker_class": "gthread",  # threads keep connections alive and overlap database waits
+            "threads": 4,
+            "keepalive": 5,
             "timeout": 120,
             "graceful_timeout": 10,
             "errorlog": "-",

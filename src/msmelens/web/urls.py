@@ -6,13 +6,17 @@ import django.contrib.admin
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from django.views.static import serve
 
 from msmelens.api.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),  # set_language (POST form, works without JS)
+    # set_language: a POST form that works without JS. Exempt from CSRF so that pages carry no per-user
+    # token and can be cached whole; the worst a forged request can do is change the display language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ] + i18n_patterns(
     path("", include("msmelens.agreements.urls")),  # /, /agreements/, /compare/, /search/, /analyze/
