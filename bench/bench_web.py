@@ -8,6 +8,11 @@ Run: ``.venv/bin/python bench/bench_web.py --corpus ../shared/tota/xml`` (or ``m
    connection, over four route groups: agreement pages (English and French), search, the provisions API,
    and a baseline (the smallest page the app serves, a 404) measured in the same run.
 4. Prints p50/p95/p99 per group and exits non-zero when a p95 is 100 ms or more, or any request failed.
+   One more group, "uncached agreement page", adds a query string never seen before so that each request
+   misses the page cache: it shows the cost of a fresh render under the same load and is reported, not gated.
+
+``msmelens corpus import`` renders the agreement, country and overview pages into the page cache after an
+import (``msmelens.web.prerender``); the benchmark measures the app as a user gets it after ``msmelens up``.
 """
 
 from __future__ import annotations
@@ -79,7 +84,7 @@ def plan_requests(port: int, total: int, seed: int) -> list[tuple[str, str]]:
             break
     plan: list[tuple[str, str]] = []
     for i in range(total):
-        kind = i % 5
+        kind = i % 6
         lens_id = rng.choice(ids)
         if kind == 0:
             plan.append(("agreement page", f"/agreements/{lens_id}/"))
@@ -90,8 +95,10 @@ def plan_requests(port: int, total: int, seed: int) -> list[tuple[str, str]]:
             plan.append(("search", f"/search/?q={term}"))
         elif kind == 3:
             plan.append(("provisions API", f"/api/v1/agreements/{lens_id}/provisions?relevance=explicit&limit=50"))
-        else:
+        elif kind == 4:
             plan.append(("baseline (404 page)", "/agreements/no-such-agreement/"))
+        else:  # a query string never seen before misses the page cache: the cost of a fresh render
+            plan.append(("uncached agreement page", f"/agreements/{lens_id}/?fresh={i}"))
     rng.shuffle(plan)
     return plan
 
@@ -200,7 +207,9 @@ def main() -> int:
         print(f"{'route group':28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
         for group, row in summary["groups"].items():
             print(f"{group:28} {row['n']:>6} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['p99_ms']:>8}")
-    slow = [g for g, row in summary["groups"].items() if row["p95_ms"] >= P95_LIMIT_MS]
+    slow = [
+        g for g, row in summary["groups"].items() if row["p95_ms"] >= P95_LIMIT_MS and not g.startswith("uncached")
+    ]
     if slow or failures:
         print(f"FAIL: p95 at or over {P95_LIMIT_MS:.0f} ms for {slow}; {failures} failed requests", file=sys.stderr)
         return 1

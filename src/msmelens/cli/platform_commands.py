@@ -39,7 +39,7 @@ def _home() -> Path:
     return home_dir()
 
 
-def _run_import(paths: list[str], workers: int | None) -> int:
+def _run_import(paths: list[str], workers: int | None, prerender: bool = True) -> int:
     """Import ``paths``; print a summary; return the exit code (0 ok, 2 nothing could be read)."""
     from msmelens.agreements.services import import_paths
 
@@ -66,7 +66,28 @@ def _run_import(paths: list[str], workers: int | None) -> int:
     if not report.ok:
         click.echo("Nothing could be imported: check the path(s) and the messages above.", err=True)
         return 2
+    if report.imported and prerender:
+        _prerender(workers)
     return 0
+
+
+def _prerender(workers: int | None) -> None:
+    """Fill the page cache with the most visited pages (an import empties it)."""
+    import time
+
+    from msmelens.web.prerender import prerender_pages
+
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if tty:
+            click.echo(f"\rPreparing pages: {done}/{total}", nl=False, err=True)
+
+    started = time.perf_counter()
+    count = prerender_pages(workers=max(1, workers or os.cpu_count() or 1), progress=progress)
+    if tty:
+        click.echo("", err=True)
+    click.echo(f"Prepared {count} pages in {time.perf_counter() - started:.1f} s.")
 
 
 @click.group()
@@ -77,14 +98,20 @@ def corpus() -> None:
 @corpus.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--workers", type=int, envvar="MSMELENS_WORKERS", help="Worker processes (default: all CPUs).")
-def corpus_import(paths: tuple[str, ...], workers: int | None) -> None:
+@click.option(
+    "--prerender/--no-prerender",
+    default=True,
+    show_default=True,
+    help="After a change, render the agreement, country and overview pages into the page cache.",
+)
+def corpus_import(paths: tuple[str, ...], workers: int | None, prerender: bool) -> None:
     """Read, analyse and store every agreement file under PATHS (files or folders)."""
     _setup_django()
     _migrate()
     missing = [p for p in paths if not Path(p).exists()]
     for p in missing:
         click.echo(f"  not found: {p}", err=True)
-    sys.exit(_run_import(list(paths), workers))
+    sys.exit(_run_import(list(paths), workers, prerender))
 
 
 @corpus.command("download")

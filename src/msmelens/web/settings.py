@@ -69,10 +69,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "msmelens.web.filecache.OccasionallyCulledFileCache",
         "LOCATION": str(HOME / "cache"),
         "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
 
