@@ -145,7 +145,7 @@ def test_overlong_query_string_is_refused(client, path):
     assert response.status_code == 414
     if path.startswith("/api/"):
         assert response["Content-Type"].startswith("application/json")
-        assert response.json()["error"]["code"] == "query_too_long"
+        assert response.json()["code"] == "query_too_long"
     else:
         assert response["Content-Type"].startswith("text/html")
         assert "too long" in response.content.decode()
@@ -156,7 +156,7 @@ def test_repeated_parameter_is_refused(client):
     query = "&".join(["party=JPN"] * 21)
     response = client.get("/api/v1/agreements?" + query)
     assert response.status_code == 400
-    assert "party" in response.json()["error"]["message"]
+    assert "party" in response.json()["detail"]
     assert client.get("/admin/login/?" + "&".join(["a=1"] * 20)).status_code == 200
 
 
@@ -165,7 +165,7 @@ def test_oversize_body_is_refused(client):
     body = b"x" * (12 * 1024 * 1024)
     response = client.generic("POST", "/api/v1/analyze", body, content_type="text/plain")
     assert response.status_code == 413
-    assert "10 MB" in response.json()["error"]["message"]
+    assert "10 MB" in response.json()["detail"]
     page = client.generic("POST", "/admin/login/", body, content_type="text/plain")
     assert page.status_code == 413 and "10 MB" in page.content.decode()
 
@@ -178,3 +178,15 @@ def test_admin_static_files_are_served(client):
     escape = client.get("/static/admin/../../__init__.py")  # path traversal is refused
     assert escape.status_code in (400, 404)
     assert b"django.contrib.admin.decorators" not in escape.content
+
+
+@pytest.mark.django_db
+def test_refusal_pages_speak_the_language_of_the_address(client):
+    response = client.get("/fr/agreements/?q=" + "x" * 2100)
+    assert response.status_code == 414
+    page = response.content.decode()
+    assert 'lang="fr"' in page
+    assert "2000" in page and "trop longue" in page
+    spanish = client.get("/es/search/?" + "&".join(["party=JPN"] * 21))
+    assert spanish.status_code == 400
+    assert 'lang="es"' in spanish.content.decode() and "party" in spanish.content.decode()
