@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from msmelens.cli.main import cli
 from msmelens.corpus.readers import read_path
@@ -217,3 +219,59 @@ def test_progress_bar_only_on_a_terminal(inputs: Path):
     assert run.returncode == 0
     assert "2/2 files" in err and "\r[" in err
     assert len(_records(run.stdout.decode())) == 175 + 508  # records never mixed with the bar
+
+
+def test_jsonl_line_is_json_dumps_of_the_record(inputs: Path):
+    from msmelens.cli.lens_commands import jsonl_line
+    from msmelens.lens import analyze
+
+    results = analyze(read_path(inputs / "pta_449.xml"), unit="paragraph")
+    assert {r.relevance for r in results} == {"explicit", "implicit", "none"}
+    for r in results:
+        assert jsonl_line(r) == json.dumps(r.to_dict(), ensure_ascii=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(),
+    path=st.lists(st.text(max_size=8), max_size=3),
+    cats=st.lists(st.sampled_from(["finance", "digital", "skills"]), max_size=3),
+    binding=st.sampled_from([None, "binding", "soft"]),
+    score=st.floats(min_value=0, max_value=1),
+    spans=st.lists(st.tuples(st.integers(0, 10**6), st.text(max_size=6)), max_size=3),
+)
+def test_jsonl_line_matches_json_dumps_on_odd_strings(text, path, cats, binding, score, spans):
+    from msmelens.cli.lens_commands import jsonl_line
+    from msmelens.lens.record import Evidence, ProvisionResult
+
+    r = ProvisionResult(
+        agreement_id='doc-"x"\\',
+        provision_id="p\n1",
+        source_ref="\u2028",
+        path=path,
+        unit="article",
+        text=text,
+        relevance="implicit",
+        categories=cats,
+        binding=binding,
+        committees=["msme_iwg"] if cats else [],
+        score=score,
+        evidence=[Evidence(a, a + len(t), t, "soft") for a, t in spans],
+        language="",
+    )
+    assert jsonl_line(r) == json.dumps(r.to_dict(), ensure_ascii=False)
+
+
+def test_file_and_text_stream_outputs_are_identical(inputs: Path, tmp_path: Path):
+    """Records go to a real UTF-8 file as bytes and to a StringIO as text: the same lines either way."""
+    from msmelens.cli.lens_commands import run_analyze
+
+    files = [inputs / "pta_1.xml", inputs / "pta_449.xml"]
+    out_path = tmp_path / "out.jsonl"
+    with open(out_path, "w", encoding="utf-8", newline="") as fh:
+        stats = run_analyze(files, fh, workers=2)
+    buf = io.StringIO()
+    run_analyze(files, buf, workers=1)
+    assert stats.records == 175 + 508
+    assert out_path.read_text(encoding="utf-8") == buf.getvalue()
+    assert len(buf.getvalue().splitlines()) == stats.records

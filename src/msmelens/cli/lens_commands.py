@@ -22,6 +22,8 @@ from typing import IO, Any
 
 import click
 
+from msmelens.lens.record import ProvisionResult
+
 FORMATS = ("jsonl", "csv", "table")
 CSV_FIELDS = (
     "agreement_id",
@@ -49,6 +51,7 @@ class FileResult:
     source: str
     output: str = ""  # formatted records (jsonl/csv/table rows) or a JSON profile
     n_records: int = 0
+    data: bytes = b""  # jsonl records already UTF-8 encoded (instead of ``output``)
     error: str = ""  # one-line ReadError message when the file could not be read
 
 
@@ -90,6 +93,37 @@ def _table_row(rec: dict[str, Any]) -> str:
 TABLE_HEADER = f"{'provision':<34} {'relevance':<9} {'binding':<8} {'score':>5}  {'categories':<48} heading\n"
 
 
+_str = json.encoder.encode_basestring  # the C string encoder json.dumps(..., ensure_ascii=False) uses
+
+
+def _str_list(items: Sequence[str]) -> str:
+    return "[" + ", ".join(map(_str, items)) + "]" if items else "[]"
+
+
+def jsonl_line(r: ProvisionResult) -> str:
+    """``json.dumps(r.to_dict(), ensure_ascii=False)``, character for character, without the dict."""
+    if r.evidence:
+        evidence = (
+            "["
+            + ", ".join(
+                f'{{"start": {e.start!r}, "end": {e.end!r}, "text": {_str(e.text)}, '
+                f'"supports": {_str(e.supports)}}}'
+                for e in r.evidence
+            )
+            + "]"
+        )
+    else:
+        evidence = "[]"
+    return (
+        f'{{"agreement_id": {_str(r.agreement_id)}, "provision_id": {_str(r.provision_id)}, '
+        f'"source_ref": {_str(r.source_ref)}, "path": {_str_list(r.path)}, "unit": {_str(r.unit)}, '
+        f'"text": {_str(r.text)}, "relevance": {_str(r.relevance)}, "categories": {_str_list(r.categories)}, '
+        f'"binding": {"null" if r.binding is None else _str(r.binding)}, '
+        f'"committees": {_str_list(r.committees)}, "score": {round(r.score, 4)!r}, '
+        f'"evidence": {evidence}, "language": {_str(r.language)}}}'
+    )
+
+
 def format_records(records: Iterable[dict[str, Any]], fmt: str) -> tuple[str, int]:
     """Format provision records as jsonl lines, csv rows (no header) or table rows."""
     n = 0
@@ -124,6 +158,11 @@ def _analyze_chunk(paths: list[str], unit: str, fmt: str) -> list[FileResult]:
             doc = read_path(p, paragraphs=unit == "paragraph")
         except ReadError as err:
             results.append(FileResult(p, error=str(err)))
+            continue
+        if fmt == "jsonl":  # the bulk path: build the lines directly, encode here, not in the parent
+            lines = [jsonl_line(r) for r in analyze(doc, unit=unit)]
+            data = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+            results.append(FileResult(p, n_records=len(lines), data=data))
             continue
         text, n = format_records((r.to_dict() for r in analyze(doc, unit=unit)), fmt)
         results.append(FileResult(p, text, n))
@@ -245,6 +284,7 @@ def run_analyze(
         csv.writer(out, lineterminator="\n").writerow(CSV_FIELDS)
     elif fmt == "table":
         out.write(TABLE_HEADER)
+    raw = _byte_sink(out)
     for res in run_chunks(_analyze_chunk, chunks, unit, fmt, workers):
         bar.step()
         if res.error:
@@ -255,9 +295,26 @@ def run_analyze(
             continue
         stats.files_read += 1
         stats.records += res.n_records
-        out.write(res.output)
+        if res.data:
+            if raw is not None:
+                raw.write(res.data)
+            else:
+                out.write(res.data.decode("utf-8"))
+        else:
+            out.write(res.output)
     bar.close()
     return stats
+
+
+def _byte_sink(out: IO[str]) -> IO[bytes] | None:
+    """The binary buffer under ``out`` when UTF-8 bytes can go there unchanged (no newline translation),
+    flushed so that text already written stays in order; otherwise None."""
+    buffer = getattr(out, "buffer", None)
+    encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if buffer is None or encoding != "utf8" or os.linesep != "\n":
+        return None
+    out.flush()
+    return buffer  # type: ignore[no-any-return]
 
 
 # ---------------------------------------------------------------- click commands

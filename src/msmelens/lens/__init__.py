@@ -7,6 +7,8 @@ The stages are in ``msmelens.lens.pipeline``.
 from __future__ import annotations
 
 from msmelens.corpus.model import Document
+from msmelens.lens.matcher import gate_hit
+from msmelens.lens.normalize import normalise
 from msmelens.lens.pipeline import run
 from msmelens.lens.record import ProvisionResult
 
@@ -17,8 +19,14 @@ UNITS = ("article", "paragraph")
 __all__ = ["LENS_VERSION", "UNITS", "analyze", "analyze_text"]
 
 
-def _result(text: str, language: str | None, heading: str = "") -> ProvisionResult:
-    p = run(text, language=language, heading=heading)
+def _result(
+    text: str,
+    language: str | None,
+    heading: str = "",
+    norm: str | None = None,
+    heading_norm: str | None = None,
+) -> ProvisionResult:
+    p = run(text, language=language, heading=heading, norm=norm, heading_norm=heading_norm)
     return ProvisionResult(
         agreement_id="",
         provision_id="",
@@ -34,6 +42,10 @@ def _result(text: str, language: str | None, heading: str = "") -> ProvisionResu
         evidence=list(p.evidence),
         language=p.language,
     )
+
+
+# The score of a provision without any cue (what ``run`` gives when the gate finds nothing).
+_NONE_SCORE = run("").score
 
 
 def analyze_text(text: str, *, language: str | None = None) -> ProvisionResult:
@@ -61,12 +73,28 @@ def analyze(document: Document, *, unit: str | None = None) -> list[ProvisionRes
             ]
         else:  # a reader that did not split paragraphs: the article is its own single paragraph
             items = [(article.id, article.source_ref, article.path, article.text)]
+        heading = article.heading
+        heading_norm = normalise(heading) if heading else ""
         for node_id, source_ref, path, text in items:
-            r = _result(text, language, article.heading)
-            r.agreement_id = document.id
-            r.provision_id = node_id
-            r.source_ref = source_ref
-            r.path = list(path)
-            r.unit = unit
+            norm = normalise(text)
+            if gate_hit(norm, heading_norm):
+                r = _result(text, language, heading, norm, heading_norm)
+                r.agreement_id = document.id
+                r.provision_id = node_id
+                r.source_ref = source_ref
+                r.path = list(path)
+                r.unit = unit
+            else:  # fast path: no cue can make it relevant, the pipeline would give exactly this
+                r = ProvisionResult(
+                    agreement_id=document.id,
+                    provision_id=node_id,
+                    source_ref=source_ref,
+                    path=list(path),
+                    unit=unit,
+                    text=text,
+                    relevance="none",
+                    score=_NONE_SCORE,
+                    language=language or "",
+                )
             out.append(r)
     return out

@@ -127,10 +127,14 @@ def _scan(norm: str, automaton: Any) -> dict[tuple[str, str, int], Cue]:
     return best
 
 
-def match(p: Provision) -> None:
-    """Fill ``p.norm`` and ``p.cues`` (cue offsets are into ``p.norm``)."""
-    norm = p.norm = normalise(p.text)
-    heading = normalise(p.heading) if p.heading else ""
+def match(p: Provision, norm: str | None = None, heading: str | None = None) -> None:
+    """Fill ``p.norm`` and ``p.cues`` (cue offsets are into ``p.norm``); ``norm``/``heading`` may pass the
+    already normalised text and heading."""
+    if norm is None:
+        norm = normalise(p.text)
+    p.norm = norm
+    if heading is None:
+        heading = normalise(p.heading) if p.heading else ""
     if not gate_hit(norm, heading):
         return
     cues = p.cues

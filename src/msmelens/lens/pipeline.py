@@ -26,14 +26,22 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 )
 
 
-def run(text: str, *, language: str | None = None, heading: str = "") -> Provision:
+def run(
+    text: str,
+    *,
+    language: str | None = None,
+    heading: str = "",
+    norm: str | None = None,
+    heading_norm: str | None = None,
+) -> Provision:
     """Run every stage over one provision's text and return the filled working object.
 
     When ``match`` finds no cue (most provisions of an agreement), the remaining stages cannot change the
-    outcome ("none"), so only ``score`` runs.
+    outcome ("none"), so only ``score`` runs. ``norm``/``heading_norm`` may pass ``normalise(text)`` and
+    ``normalise(heading)`` when the caller already has them.
     """
     p = Provision(text=text, language=language or "", heading=heading)
-    match(p)
+    match(p, norm, heading_norm)
     if not p.cues:
         score(p)
         return p
