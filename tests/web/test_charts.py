@@ -102,3 +102,15 @@ def test_highlight_escapes_text_and_marks_evidence():
     html = str(highlight_evidence(text, [{"start": amp, "end": amp + 1, "supports": "x"}]))
     assert '<mark title="x">&amp;</mark>' in html
     assert str(highlight_evidence("<b>", None)) == "&lt;b&gt;"
+
+
+def test_legend_entries_do_not_overlap_with_long_labels():
+    long_names = ["Dispositions MPME explicites", "Dispositions MPME implicites"]
+    svg = charts.column_chart(
+        ["2000", "2001"], [charts.Series(name, [0.1, 0.2]) for name in long_names], title="T", desc="D"
+    )
+    legend = next(g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("class") == "legend")
+    boxes = [float(r.get("x")) for r in legend.iter(f"{SVG}rect")]
+    first_label = next(legend.iter(f"{SVG}text"))
+    # the second box starts after the first label at a generous 7 px a character
+    assert boxes[1] >= float(first_label.get("x")) + 7 * len(long_names[0])

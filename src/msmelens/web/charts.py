@@ -50,10 +50,11 @@ def _open(width: int, height: int, title: str, desc: str, css_class: str) -> tup
 
 def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
     out = ['<g class="legend">']
+    lx = x
     for i, s in enumerate(series):
-        lx = x + i * 190
         out.append(f'<rect x="{lx:.1f}" y="{y - 10:.1f}" width="12" height="12" fill="{PALETTE[i % 4]}"/>')
         out.append(f'<text x="{lx + 18:.1f}" y="{y:.1f}" font-size="12">{escape(s.name)}</text>')
+        lx += 18 + 7.2 * len(s.name) + 24  # box, label at ~7.2 px a character at 12 px, gap: no overlap
     out.append("</g>")
     return out
 
