@@ -8,6 +8,7 @@ reported as one line on stderr and the batch continues.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -227,7 +228,7 @@ def run_chunks(
     import msmelens.lens  # noqa: F401  (imported once here, inherited by forked workers)
 
     window = workers * 8
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=gc.freeze)
     try:
         pending: deque[Future[list[FileResult]]] = deque()
         it = iter(chunks)

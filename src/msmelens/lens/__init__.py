@@ -25,8 +25,9 @@ def _result(
     heading: str = "",
     norm: str | None = None,
     heading_norm: str | None = None,
+    gated: bool = False,
 ) -> ProvisionResult:
-    p = run(text, language=language, heading=heading, norm=norm, heading_norm=heading_norm)
+    p = run(text, language=language, heading=heading, norm=norm, heading_norm=heading_norm, gated=gated)
     return ProvisionResult(
         agreement_id="",
         provision_id="",
@@ -78,7 +79,7 @@ def analyze(document: Document, *, unit: str | None = None) -> list[ProvisionRes
         for node_id, source_ref, path, text in items:
             norm = normalise(text)
             if gate_hit(norm, heading_norm):
-                r = _result(text, language, heading, norm, heading_norm)
+                r = _result(text, language, heading, norm, heading_norm, gated=True)
                 r.agreement_id = document.id
                 r.provision_id = node_id
                 r.source_ref = source_ref

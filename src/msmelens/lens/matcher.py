@@ -127,15 +127,15 @@ def _scan(norm: str, automaton: Any) -> dict[tuple[str, str, int], Cue]:
     return best
 
 
-def match(p: Provision, norm: str | None = None, heading: str | None = None) -> None:
+def match(p: Provision, norm: str | None = None, heading: str | None = None, *, gated: bool = False) -> None:
     """Fill ``p.norm`` and ``p.cues`` (cue offsets are into ``p.norm``); ``norm``/``heading`` may pass the
-    already normalised text and heading."""
+    already normalised text and heading, ``gated=True`` says ``gate_hit(norm, heading)`` was already true."""
     if norm is None:
         norm = normalise(p.text)
     p.norm = norm
     if heading is None:
         heading = normalise(p.heading) if p.heading else ""
-    if not gate_hit(norm, heading):
+    if not gated and not gate_hit(norm, heading):
         return
     cues = p.cues
     cues.extend(_scan(norm, FULL).values())

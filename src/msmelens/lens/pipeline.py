@@ -33,15 +33,17 @@ def run(
     heading: str = "",
     norm: str | None = None,
     heading_norm: str | None = None,
+    gated: bool = False,
 ) -> Provision:
     """Run every stage over one provision's text and return the filled working object.
 
     When ``match`` finds no cue (most provisions of an agreement), the remaining stages cannot change the
     outcome ("none"), so only ``score`` runs. ``norm``/``heading_norm`` may pass ``normalise(text)`` and
-    ``normalise(heading)`` when the caller already has them.
+    ``normalise(heading)`` when the caller already has them, and ``gated=True`` when ``gate_hit`` on them
+    was already true.
     """
     p = Provision(text=text, language=language or "", heading=heading)
-    match(p, norm, heading_norm)
+    match(p, norm, heading_norm, gated=gated)
     if not p.cues:
         score(p)
         return p
