@@ -72,6 +72,14 @@ def test_many_repeated_parameters_are_refused(client: Client) -> None:
     response = client.get("/api/v1/agreements?" + "&".join(["party=JPN"] * 50))
     assert 400 <= response.status_code < 500
     assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"detail", "code"} and "party" in body["detail"]
+
+
+def test_over_long_query_is_refused_as_json(client: Client) -> None:
+    response = client.get("/api/v1/search", {"q": "x" * 5000})
+    assert response.status_code == 414
+    assert set(response.json()) == {"detail", "code"}
 
 
 def test_last_resort_handler_is_json_500_without_internals(rf) -> None:  # type: ignore[no-untyped-def]
