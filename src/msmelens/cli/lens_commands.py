@@ -1,8 +1,9 @@
 """`msmelens lens analyze|profile|evaluate`: run the MSME lens over agreement files from the command line.
 
-Files are read and analysed in worker processes (one chunk of files per task), results are written in input
-order as they arrive, so the whole corpus output is never held in memory. A file that cannot be read is
-reported as one line on stderr and the batch continues.
+Files are read and analysed in worker processes (one chunk of files per task; jsonl lines are built and UTF-8
+encoded there, so the parent only writes bytes), results are written in input order as they arrive, so the
+whole corpus output is never held in memory. A file that cannot be read is reported as one line on stderr and
+the batch continues.
 """
 
 from __future__ import annotations
@@ -285,7 +286,7 @@ def run_analyze(
         csv.writer(out, lineterminator="\n").writerow(CSV_FIELDS)
     elif fmt == "table":
         out.write(TABLE_HEADER)
-    raw = _byte_sink(out)
+    raw = _byte_sink(out) if fmt == "jsonl" else None
     for res in run_chunks(_analyze_chunk, chunks, unit, fmt, workers):
         bar.step()
         if res.error:
