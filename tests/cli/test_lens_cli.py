@@ -275,3 +275,17 @@ def test_file_and_text_stream_outputs_are_identical(inputs: Path, tmp_path: Path
     assert stats.records == 175 + 508
     assert out_path.read_text(encoding="utf-8") == buf.getvalue()
     assert len(buf.getvalue().splitlines()) == stats.records
+
+
+def test_profile_corpus_figures_by_year_and_region(inputs: Path):
+    result = CliRunner().invoke(cli, ["lens", "profile", str(inputs), "--corpus", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["n_agreements"] == 2
+    assert figures["n_with_explicit"] == 2  # TPP's chapter 24 and Japan-Thailand's SME cooperation
+    assert figures["share_explicit"] == 1.0
+    assert {row["year"] for row in figures["by_year"]} == {2007, 2016}
+    assert "East Asia" in {row["region"] for row in figures["by_region"]}
+    table = CliRunner().invoke(cli, ["lens", "profile", str(inputs), "--corpus"])
+    assert "2 agreements: 2 (100%) with explicit MSME provisions" in table.stdout
+    assert "East Asia" in table.stdout and "2016" in table.stdout

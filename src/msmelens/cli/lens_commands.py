@@ -188,6 +188,7 @@ def _profile_chunk(paths: list[str], unit: str, fmt: str) -> list[FileResult]:
         prof["name"] = doc.meta.name
         prof["source"] = doc.source
         prof["date_signed"] = doc.meta.date_signed
+        prof["region"] = doc.meta.region
         results.append(FileResult(p, json.dumps(prof, ensure_ascii=False), prof.get("n_provisions", 0)))
     return results
 
@@ -422,12 +423,54 @@ def _profile_table(profiles: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def corpus_summary(profiles: list[dict[str, Any]]) -> dict[str, Any]:
+    """Corpus-level figures (``msmelens.lens.profile.corpus_figures``) over the profiles of ``profile``."""
+    from msmelens.corpus.model import AgreementMeta
+    from msmelens.lens.profile import corpus_figures
+
+    return corpus_figures(
+        (AgreementMeta(date_signed=p.get("date_signed"), region=p.get("region") or ""), p) for p in profiles
+    )
+
+
+def _corpus_table(figures: dict[str, Any]) -> str:
+    n = figures["n_agreements"]
+    lines = [
+        f"{n} agreements: {figures['n_with_explicit']} ({figures['share_explicit']:.0%}) with explicit MSME "
+        f"provisions, {figures['n_with_implicit']} ({figures['share_implicit']:.0%}) with implicit ones.",
+        "",
+        f"{'year':<28} {'agreements':>10} {'explicit':>9} {'implicit':>9}",
+    ]
+    for row in figures["by_year"]:
+        lines.append(
+            f"{row['year']:<28} {row['n']:>10} {row['share_explicit']:>9.0%} {row['share_implicit']:>9.0%}"
+        )
+    lines += ["", f"{'region':<28} {'agreements':>10} {'explicit':>9} {'implicit':>9}"]
+    for row in figures["by_region"]:
+        lines.append(
+            f"{row['region'][:28]:<28} {row['n']:>10} {row['share_explicit']:>9.0%} {row['share_implicit']:>9.0%}"
+        )
+    lines += ["", f"{'category':<28} {'share of agreements':>20}"]
+    for cat, share in figures["category_coverage"].items():
+        lines.append(f"{cat:<28} {share:>20.0%}")
+    return "\n".join(lines) + "\n"
+
+
 @lens.command("profile")
 @_paths_arg
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--corpus",
+    "corpus_level",
+    is_flag=True,
+    help="Print corpus-level figures instead: share of agreements with explicit and with implicit MSME "
+    "provisions, by year of signature, by region, and by category.",
+)
 @_unit_opt
 @_workers_opt
-def profile_command(paths: tuple[str, ...], fmt: str, unit: str, workers: int | None) -> None:
+def profile_command(
+    paths: tuple[str, ...], fmt: str, corpus_level: bool, unit: str, workers: int | None
+) -> None:
     """Summarise each agreement in PATHS: provisions by relevance, categories, bindingness, SME chapter."""
     from msmelens.corpus.readers import iter_input_files
 
@@ -445,7 +488,12 @@ def profile_command(paths: tuple[str, ...], fmt: str, unit: str, workers: int | 
         stats.files_read += 1
         profiles.append(json.loads(res.output))
     bar.close()
-    if fmt == "json":
+    if corpus_level and profiles:
+        figures = corpus_summary(profiles)
+        click.echo(
+            json.dumps(figures, ensure_ascii=False, indent=2) if fmt == "json" else _corpus_table(figures)
+        )
+    elif fmt == "json":
         click.echo(json.dumps(profiles, ensure_ascii=False, indent=2))
     elif profiles:
         click.echo(_profile_table(profiles), nl=False)
