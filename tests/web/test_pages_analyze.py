@@ -92,7 +92,7 @@ def test_downloads_are_rebuilt_from_the_posted_text(sample_db, client, fmt):
     elif fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(body)))
         assert len(rows) == 2 and rows[0]["relevance"] == "explicit"
-        assert "market_information" in rows[0]["categories"].split("|")
+        assert "market_information" in rows[0]["categories"].split(";")
     else:
         assert body.startswith("# MSME lens report")
         assert "## Relevant provisions" in body and "| Skills and training |" in body

@@ -13,6 +13,7 @@ from msmelens.agreements.templatetags.msmelens_tags import provision_title_of
 from msmelens.corpus.model import Document
 from msmelens.lens import LENS_VERSION
 from msmelens.lens.record import ProvisionResult
+from msmelens.lens.tabular import CSV_FIELDS, csv_row
 
 
 def build_report(
@@ -43,44 +44,14 @@ def report_json(report: dict[str, Any]) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2)
 
 
-CSV_COLUMNS = (
-    "provision_id",
-    "source_ref",
-    "relevance",
-    "categories",
-    "binding",
-    "committees",
-    "score",
-    "evidence",
-    "text",
-)
-
-
 def report_csv(report: dict[str, Any]) -> str:
-    """One row per relevant provision; lists joined with "|"."""
+    """One row per relevant provision, in the one CSV shape of provision records (``msmelens.lens.tabular``)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_FIELDS)
     for p in report["provisions"]:
-        writer.writerow(
-            [
-                p["provision_id"],
-                p["source_ref"],
-                p["relevance"],
-                "|".join(p["categories"]),
-                p["binding"] or "",
-                "|".join(p["committees"]),
-                p["score"],
-                " | ".join(e["text"] for e in p["evidence"]),
-                _csv_safe(p["text"]),
-            ]
-        )
+        writer.writerow(csv_row(p))
     return buf.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def report_markdown(report: dict[str, Any]) -> str:

@@ -1,7 +1,7 @@
 """Streamed CSV and JSON exports of provisions (never one big string in memory).
 
-CSV: one row per provision, list fields joined by ";", ``evidence`` as compact JSON. Cells that a spreadsheet
-would run as a formula (starting with = + - @ or a tab) are prefixed with an apostrophe.
+CSV: one row per provision in the one CSV shape of ``msmelens.lens.tabular`` (lists joined by ";",
+``evidence`` as compact JSON, formula-like cells prefixed with an apostrophe), plus the ``curated`` column.
 JSON: one array of provision records, written element by element.
 """
 
@@ -18,24 +18,9 @@ from django.http import StreamingHttpResponse
 
 from msmelens.agreements.models import Provision
 from msmelens.api.serialize import provision_record
+from msmelens.lens.tabular import CSV_FIELDS, csv_row
 
-CSV_COLUMNS: tuple[str, ...] = (
-    "agreement_id",
-    "provision_id",
-    "source_ref",
-    "path",
-    "unit",
-    "language",
-    "relevance",
-    "categories",
-    "binding",
-    "committees",
-    "score",
-    "curated",
-    "evidence",
-    "text",
-)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS: tuple[str, ...] = (*CSV_FIELDS[:-2], "curated", *CSV_FIELDS[-2:])
 CHUNK = 500
 
 
@@ -61,21 +46,6 @@ def _records(provisions: QuerySet[Provision]) -> Iterator[dict[str, Any]]:
         yield provision_record(provision, provision.agreement.lens_id)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        if value and isinstance(value[0], dict):
-            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        value = ";".join(str(v) for v in value)
-    text = str(value)
-    if text.startswith(_FORMULA_START):
-        text = "'" + text
-    return text
-
-
 def csv_rows(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -89,7 +59,7 @@ def csv_rows(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + flush()  # BOM so spreadsheet programs read UTF-8
     for record in records:
-        writer.writerow([_cell(record.get(col)) for col in CSV_COLUMNS])
+        writer.writerow(csv_row(record, CSV_COLUMNS))
         yield flush()
 
 

@@ -25,23 +25,9 @@ from typing import IO, Any
 import click
 
 from msmelens.lens.record import ProvisionResult
+from msmelens.lens.tabular import CSV_FIELDS, csv_row
 
 FORMATS = ("jsonl", "csv", "table")
-CSV_FIELDS = (
-    "agreement_id",
-    "provision_id",
-    "source_ref",
-    "path",
-    "unit",
-    "relevance",
-    "categories",
-    "binding",
-    "committees",
-    "score",
-    "language",
-    "text",
-    "evidence",
-)
 _CHUNK_BYTES = 1_000_000
 _CHUNK_FILES = 8
 
@@ -66,21 +52,6 @@ class RunStats:
 
 
 # ---------------------------------------------------------------- formatting (runs in the workers)
-
-
-def _csv_row(rec: dict[str, Any]) -> list[str]:
-    row = []
-    for name in CSV_FIELDS:
-        value = rec[name]
-        if name == "evidence":
-            row.append(json.dumps(value, ensure_ascii=False))
-        elif isinstance(value, list):
-            row.append(";".join(str(v) for v in value))
-        elif value is None:
-            row.append("")
-        else:
-            row.append(str(value))
-    return row
 
 
 def _table_row(rec: dict[str, Any]) -> str:
@@ -139,7 +110,7 @@ def format_records(records: Iterable[dict[str, Any]], fmt: str) -> tuple[str, in
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         for rec in records:
-            writer.writerow(_csv_row(rec))
+            writer.writerow(csv_row(rec))
             n += 1
         return buf.getvalue(), n
     out = []
