@@ -225,3 +225,35 @@ def test_text_without_headings_is_one_provision():
         "They shall cooperate.",
     ]
     assert doc.meta.name == "draft.txt"
+
+
+INLINE_BODY_LINES = [
+    "Chapter 1 General Provisions",
+    "Article 1.1 Each Party shall publish its laws and regulations promptly on a free website accessible "
+    "to small and medium-sized enterprises.",
+    "Article 1.2. The Parties shall establish a Committee on SMEs.",
+    "Article 1.3 Definitions",
+    "For the purposes of this Chapter, an enterprise is small where it is defined so, as provided in",
+    "Article 29. Each Party shall apply that definition.",
+    "Artículo 5. Cada Parte publicará sus leyes.",
+]
+
+
+def test_article_number_followed_by_its_first_sentence_on_the_same_line(tmp_path: Path):
+    """A heading that carries the body on its line (common in Word drafts) splits into heading and body,
+    while a wrapped cross-reference ("as provided in / Article 29. ...") stays running text."""
+    f = docx_file(tmp_path / "draft.docx", INLINE_BODY_LINES)
+    for doc in (read_path(f), read_bytes("\n".join(INLINE_BODY_LINES).encode(), "draft.txt")):
+        _check_offsets(doc)
+        articles = list(doc.articles())
+        assert [a.heading for a in articles] == [
+            "Article 1.1",
+            "Article 1.2",
+            "Article 1.3 Definitions",
+            "Artículo 5",
+        ]
+        assert articles[0].text.startswith("Each Party shall publish its laws")
+        assert articles[0].path == ["Chapter 1 General Provisions", "Article 1.1"]
+        assert articles[1].text == "The Parties shall establish a Committee on SMEs."
+        assert articles[2].text.endswith("Article 29. Each Party shall apply that definition.")
+        assert articles[3].text.startswith("Cada Parte publicará sus leyes.")  # the docx adds a table after

@@ -103,6 +103,18 @@ def _continues_sentence(text: str, line_start: int) -> bool:
     return bool(before) and (before[-1].islower() or before[-1] == ",")
 
 
+def _sentence_after_number(kw: str, num: str | None, title: str) -> bool:
+    """An article number followed on its line by a sentence ("Article 3. Each Party shall ..."), not a title."""
+    return (
+        _level(kw) == 3
+        and num is not None
+        and bool(title)
+        and title[0].isupper()
+        and (len(title) > 60 or title[-1] in ".;:")
+        and not _title_case(title.rstrip(".;:"))
+    )
+
+
 def find_headings(text: str) -> list[Heading]:
     """The structural headings of ``text`` in order."""
     out: list[Heading] = []
@@ -118,6 +130,12 @@ def find_headings(text: str) -> list[Heading]:
             continue  # "Article 21.2 (Security) or Article 20.5": a reference, not "Article 3 (Definitions)"
         after_heading = bool(out) and not text[out[-1].body : m.start()].strip()
         ends_with_stop = not title and (m.group("sep") or "").strip() == "."
+        if _sentence_after_number(kw, num, title):
+            if (not after_heading and _continues_sentence(text, m.start())) or (out and out[-1].body > m.start()):
+                continue  # "... as provided in\nArticle 29. Each Party ...": a wrapped cross-reference
+            label = " ".join(text[m.start() : m.start("title")].split()).rstrip(" .:-–—")
+            out.append(Heading(3, label, m.start(), m.start("title")))
+            continue  # "Article 3. Each Party shall publish ...": the heading, then the body on the same line
         if ends_with_stop and not after_heading and _continues_sentence(text, m.start()):
             continue  # "... as provided in\nArticle 29." continues a sentence, it is not a heading
         if num is None and title and not m.group("sep") and kw in _ANNEX_KW and not title[:1].isupper():
