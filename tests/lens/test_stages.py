@@ -177,3 +177,14 @@ def test_definitions_article_and_vetoed_heading_are_never_implicit() -> None:
         heading="Article 1 Transparency",
     )
     assert r.relevance == "implicit"
+
+
+def test_agree_to_binds_the_parties_but_not_a_permission_to_firms() -> None:
+    bound = _through("The Parties agree to publish their customs procedures on the internet.", "binding")
+    assert bound.binding == "binding"
+    permitted = _through(
+        "Exporters may agree to any payment terms, and the Parties shall endeavour to promote trade finance.",
+        "binding",
+    )
+    assert permitted.binding == "soft"
+    assert not [e for e in permitted.evidence if e.supports == "binding"]

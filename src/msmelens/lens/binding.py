@@ -34,7 +34,7 @@ _EN_HEDGE = (
     r"\s+[a-z]+)"
 )
 EN_SHALL = re.compile(
-    r"\b(?:shall|must|agree\s+to|undertake\s+to|are\s+required\s+to|is\s+required\s+to)\b"
+    r"\b(?:shall|must|(?<!may )(?<!can )agree\s+to|undertake\s+to|are\s+required\s+to|is\s+required\s+to)\b"
     rf"(?P<hedge>{_EN_HEDGE}[^,]*,)?(?:\s*,[^,;:]{{1,60}},)?\s*(?::\s*(?:\(?[a-z0-9]{{1,4}}[).]\s*)?)?"
     r"(?:(?:also|further|each|both|promptly|[a-z]+ly)\s+)?"
     rf"(?:(?P<soft>{_EN_SOFT_VERBS})\b|(?P<ignored>{_EN_IGNORED_VERBS})\b|(?P<other>[a-z]+))"
