@@ -24,6 +24,7 @@ from typing import IO, Any
 
 import click
 
+from msmelens.corpus.model import Document
 from msmelens.lens.record import ProvisionResult
 from msmelens.lens.tabular import CSV_FIELDS, csv_row
 
@@ -120,40 +121,43 @@ def format_records(records: Iterable[dict[str, Any]], fmt: str) -> tuple[str, in
     return "".join(out), n
 
 
-def _analyze_chunk(paths: list[str], unit: str, fmt: str) -> list[FileResult]:
+def _read_each(paths: list[str], unit: str) -> Iterator[tuple[str, Document | None, str]]:
+    """Each path with its document, or None and the reader's one-line error (a bad file never stops a chunk)."""
     from msmelens.corpus.errors import ReadError
     from msmelens.corpus.readers import read_path
+
+    for p in paths:
+        try:
+            yield p, read_path(p, paragraphs=unit == "paragraph"), ""
+        except ReadError as err:
+            yield p, None, str(err)
+
+
+def _analyze_chunk(paths: list[str], unit: str, fmt: str) -> list[FileResult]:
     from msmelens.lens import analyze
 
     results = []
-    for p in paths:
-        try:
-            doc = read_path(p, paragraphs=unit == "paragraph")
-        except ReadError as err:
-            results.append(FileResult(p, error=str(err)))
-            continue
-        if fmt == "jsonl":  # the bulk path: build the lines directly, encode here, not in the parent
+    for p, doc, error in _read_each(paths, unit):
+        if doc is None:
+            results.append(FileResult(p, error=error))
+        elif fmt == "jsonl":  # the bulk path: build the lines directly, encode here, not in the parent
             lines = [jsonl_line(r) for r in analyze(doc, unit=unit)]
             data = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
             results.append(FileResult(p, n_records=len(lines), data=data))
-            continue
-        text, n = format_records((r.to_dict() for r in analyze(doc, unit=unit)), fmt)
-        results.append(FileResult(p, text, n))
+        else:
+            text, n = format_records((r.to_dict() for r in analyze(doc, unit=unit)), fmt)
+            results.append(FileResult(p, text, n))
     return results
 
 
 def _profile_chunk(paths: list[str], unit: str, fmt: str) -> list[FileResult]:
-    from msmelens.corpus.errors import ReadError
-    from msmelens.corpus.readers import read_path
     from msmelens.lens import analyze
     from msmelens.lens.profile import profile_agreement
 
     results = []
-    for p in paths:
-        try:
-            doc = read_path(p, paragraphs=unit == "paragraph")
-        except ReadError as err:
-            results.append(FileResult(p, error=str(err)))
+    for p, doc, error in _read_each(paths, unit):
+        if doc is None:
+            results.append(FileResult(p, error=error))
             continue
         prof = profile_agreement(doc, analyze(doc, unit=unit)).to_dict()
         prof["name"] = doc.meta.name
