@@ -188,16 +188,3 @@ def test_agree_to_binds_the_parties_but_not_a_permission_to_firms() -> None:
     )
     assert permitted.binding == "soft"
     assert not [e for e in permitted.evidence if e.supports == "binding"]
-
-
-def test_the_bare_adjective_financial_is_not_access_to_finance() -> None:
-    generic = _through(
-        "The Parties shall cooperate to help small and medium-sized enterprises with financial matters "
-        "and trade fairs.",
-        "categories",
-    )
-    assert "finance" not in generic.categories
-    support = _through(
-        "The Parties shall provide financial support to small and medium-sized enterprises.", "categories"
-    )
-    assert "finance" in support.categories

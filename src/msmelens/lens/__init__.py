@@ -12,7 +12,7 @@ from msmelens.lens.normalize import normalise
 from msmelens.lens.pipeline import run
 from msmelens.lens.record import ProvisionResult
 
-LENS_VERSION = "1.0.2"
+LENS_VERSION = "1.0.1"
 
 UNITS = ("article", "paragraph")
 

@@ -187,10 +187,7 @@ TOPICS: dict[str, list[tuple[str, float, str]]] = {
         ("joint investment*", 2, "trade_finance"),
         ("co-investment", 2, "trade_finance"),
         ("seed capital", 3, "trade_finance"),
-        ("financial", 0.5, "trade_finance"),  # generic adjective ("financial services/resources/matters")
-        ("financial support", 2, "trade_finance"),
-        ("financial assistance", 2, "trade_finance"),
-        ("financial resources", 1, "trade_finance"),
+        ("financial", 1, "trade_finance"),
         ("guarantees", 1, "trade_finance"),
         ("banking", 1, "trade_finance"),
         ("access to finance", 3, "trade_finance"),
