@@ -24,7 +24,7 @@ from typing import IO, Any
 
 import click
 
-from msmelens.corpus.model import Document
+from msmelens.corpus.model import AgreementMeta, Document
 from msmelens.lens.record import ProvisionResult
 from msmelens.lens.tabular import CSV_FIELDS, csv_row
 
@@ -400,12 +400,21 @@ def _profile_table(profiles: list[dict[str, Any]]) -> str:
 
 def corpus_summary(profiles: list[dict[str, Any]]) -> dict[str, Any]:
     """Corpus-level figures (``msmelens.lens.profile.corpus_figures``) over the profiles of ``profile``."""
-    from msmelens.corpus.model import AgreementMeta
     from msmelens.lens.profile import corpus_figures
 
     return corpus_figures(
         (AgreementMeta(date_signed=p.get("date_signed"), region=p.get("region") or ""), p) for p in profiles
     )
+
+
+def _share_rows(label: str, rows: list[dict[str, Any]]) -> list[str]:
+    """One line per year or region: agreements, share with explicit and with implicit provisions."""
+    lines = [f"{label:<28} {'agreements':>10} {'explicit':>9} {'implicit':>9}"]
+    for row in rows:
+        lines.append(
+            f"{str(row[label])[:28]:<28} {row['n']:>10} {row['share_explicit']:>9.0%} {row['share_implicit']:>9.0%}"
+        )
+    return lines
 
 
 def _corpus_table(figures: dict[str, Any]) -> str:
@@ -414,18 +423,12 @@ def _corpus_table(figures: dict[str, Any]) -> str:
         f"{n} agreements: {figures['n_with_explicit']} ({figures['share_explicit']:.0%}) with explicit MSME "
         f"provisions, {figures['n_with_implicit']} ({figures['share_implicit']:.0%}) with implicit ones.",
         "",
-        f"{'year':<28} {'agreements':>10} {'explicit':>9} {'implicit':>9}",
+        *_share_rows("year", figures["by_year"]),
+        "",
+        *_share_rows("region", figures["by_region"]),
+        "",
+        f"{'category':<28} {'share of agreements':>20}",
     ]
-    for row in figures["by_year"]:
-        lines.append(
-            f"{row['year']:<28} {row['n']:>10} {row['share_explicit']:>9.0%} {row['share_implicit']:>9.0%}"
-        )
-    lines += ["", f"{'region':<28} {'agreements':>10} {'explicit':>9} {'implicit':>9}"]
-    for row in figures["by_region"]:
-        lines.append(
-            f"{row['region'][:28]:<28} {row['n']:>10} {row['share_explicit']:>9.0%} {row['share_implicit']:>9.0%}"
-        )
-    lines += ["", f"{'category':<28} {'share of agreements':>20}"]
     for cat, share in figures["category_coverage"].items():
         lines.append(f"{cat:<28} {share:>20.0%}")
     return "\n".join(lines) + "\n"
