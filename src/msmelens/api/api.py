@@ -20,7 +20,7 @@ from msmelens import __version__
 from msmelens.api import docs_page
 from msmelens.api.docs_page import LocalSwagger
 from msmelens.api.errors import ApiError, error_response, install_handlers
-from msmelens.api.routers import agreements, countries, lens, overview, provisions, search
+from msmelens.api.routers import agreements, countries, lens, overview, provisions, search, surveys
 
 DESCRIPTION = """\
 Read-only access to trade agreements seen through the MSME lens: which provisions matter to micro, small and
@@ -89,6 +89,7 @@ api.add_router("/provisions", provisions.router)
 api.add_router("/search", search.router)
 api.add_router("/countries", countries.router)
 api.add_router("/lens", lens.router)
+api.add_router("/surveys", surveys.router)
 api.add_router("", overview.router)
 api.add_router("", docs_page.router)
 

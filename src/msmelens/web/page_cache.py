@@ -17,14 +17,15 @@ from msmelens.web.cache import cache_key, data_version
 
 CACHEABLE_STATUSES = frozenset({200, 404})
 MAX_CACHED_BYTES = 2 * 1024 * 1024
-SKIPPED_PREFIXES = ("/admin/", "/static/", "/i18n/")
+# feedback: survey lists and forms change without a data version, and OpenRosa answers depend on who asks
+SKIPPED_PREFIXES = ("/admin/", "/static/", "/i18n/", "/openrosa/", "/api/v1/surveys")
 TIMEOUT_SECONDS = 24 * 3600
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
-    if request.path.startswith(SKIPPED_PREFIXES):
+    if request.path.startswith(SKIPPED_PREFIXES) or "/surveys/" in request.path:
         return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "msmelens.agreements",
     "msmelens.countries",
     "msmelens.accounts",
+    "msmelens.feedback",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +103,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 MSMELENS_MAX_QUERY_STRING = 2000
 MSMELENS_MAX_PARAM_REPEAT = 20
+
+# Anonymous submissions to open surveys, per client address ("600/m"; 0 turns the limit off).
+MSMELENS_SUBMISSION_RATE = os.environ.get("MSMELENS_SUBMISSION_RATE", "600/m")
 
 # Security headers: always on; HTTPS-only cookies and HSTS when served behind TLS (MSMELENS_HTTPS=1).
 X_FRAME_OPTIONS = "DENY"

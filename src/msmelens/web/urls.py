@@ -18,9 +18,11 @@ urlpatterns = [
     # token and can be cached whole; the worst a forged request can do is change the display language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("openrosa/", include("msmelens.feedback.openrosa_urls")),  # ODK Collect, KoboCollect, Enketo
 ] + i18n_patterns(
     path("", include("msmelens.agreements.urls")),  # /, /agreements/, /compare/, /search/, /analyze/
     path("countries/", include("msmelens.countries.urls")),
+    path("surveys/", include("msmelens.feedback.urls")),
     prefix_default_language=False,  # English at /, French at /fr/, Spanish at /es/
 )
 
