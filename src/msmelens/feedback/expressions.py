@@ -123,8 +123,9 @@ class _Parser:
             return Node("dot")
         if kind == "op" and text == "(":
             node = self.binary(0)
-            if self.take() != ("op", ")"):
+            if self.peek() != ("op", ")"):
                 raise ExpressionError("a bracket is not closed")
+            self.take()
             return node
         if kind == "name":
             if self.peek() != ("op", "("):

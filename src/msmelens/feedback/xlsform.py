@@ -97,6 +97,12 @@ def _place_pyxform_error(message: str) -> FormProblem:
     row = int(row_match.group(1)) if row_match else None
     sheet = "choices" if re.search(r"choices sheet.*duplicate|\[choices\]", message, re.I) else "survey"
     text = re.sub(r"\[row\s*:\s*\d+\]\s*", "", message).strip()
+    placed = re.match(r"On the '(\w+)' sheet, the '([^']+)' value is invalid\.\s*(.*)", text, re.S)
+    if placed:
+        detail = placed.group(3).replace("Reference variables must contain a name from the 'survey' sheet. ", "")
+        detail = re.sub(r"Could not find the name '([^']+)'\.?", r"${\1} is not a question of this form.", detail)
+        return FormProblem("MSL307" if "${" in detail else "MSL303", detail.strip() or "this value is invalid.",
+                           placed.group(1), row, placed.group(2))
     for pattern, column, plain in _PYXFORM_HINTS:
         found = pattern.search(text)
         if found:
