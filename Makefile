@@ -8,7 +8,7 @@ CORPUS ?= ../shared/tota/xml
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/msmelens
 STAMP := $(VENV)/.installed
 
-.PHONY: up test test-sqlite test-postgres lint bench bench-web install system-deps docs clean
+.PHONY: up test test-sqlite test-postgres lint bench bench-web bench-feedback install system-deps docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("MSME Lens needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -40,7 +40,7 @@ test-sqlite: $(STAMP)
 # The database-backed tests again on PostgreSQL (required in CI, skipped when no server answers elsewhere).
 test-postgres: $(STAMP)
 	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
-		MSMELENS_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -p no:cacheprovider tests/web tests/api tests/cli tests/browser; \
+		MSMELENS_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -p no:cacheprovider tests/web tests/api tests/cli tests/browser tests/feedback; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at $(PG_URL)"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run"; fi
 
@@ -49,6 +49,9 @@ bench: $(STAMP)
 
 bench-web: $(STAMP)
 	$(BIN)/python bench/bench_web.py --corpus $(CORPUS)
+
+bench-feedback: $(STAMP)
+	$(BIN)/python bench/bench_feedback.py --pg-url "$(PG_URL)"
 
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_cli_docs.py
