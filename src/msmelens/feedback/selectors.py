@@ -30,16 +30,20 @@ def list_surveys(*, active_only: bool = True) -> list[Survey]:
     return list(qs.order_by("slug"))
 
 
+HEAVY_FORM_FIELDS = ("xlsform", "xform", "definition")
+
+
 def current_form(survey: Survey) -> FormVersion:
-    """The survey's newest form version (every survey has at least one)."""
-    form = survey.form_versions.order_by("-created_at", "-id").first()
+    """The survey's newest form version (every survey has at least one). The workbook, the XForm and the
+    definition are loaded only when read: a submission needs none of them (see :func:`form_spec`)."""
+    form = survey.form_versions.defer(*HEAVY_FORM_FIELDS).order_by("-created_at", "-id").first()
     if form is None:  # pragma: no cover - services never create a survey without a form
         raise LookupError(f"survey {survey.slug} has no form")
     return form
 
 
 def form_version(survey: Survey, version: str) -> FormVersion | None:
-    return survey.form_versions.filter(version=version).first()
+    return survey.form_versions.defer(*HEAVY_FORM_FIELDS).filter(version=version).first()
 
 
 @lru_cache(maxsize=64)
