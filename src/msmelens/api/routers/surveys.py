@@ -21,6 +21,7 @@ import pydantic
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from ninja import Path, Query, Router
 from ninja.responses import Status
 
@@ -190,6 +191,14 @@ def _read_submission(request: HttpRequest) -> tuple[str, SubmissionIn]:
         raise ApiError(422, "invalid_parameter", validation_message(errors)) from None
 
 
+def _header_language(request: HttpRequest) -> str:
+    """Accept-Language (or the site's language cookie). The API is outside the /fr/ and /es/ address
+    prefixes, so LocaleMiddleware sets the request's language to the default and would shadow the header."""
+    if not request.META.get("HTTP_ACCEPT_LANGUAGE") and not request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        return ""
+    return translation.get_language_from_request(request)
+
+
 def _retry_after() -> int:
     """Seconds until the current rate-limit window ends (windows are aligned on the epoch)."""
     _limit, period = services.parse_rate(getattr(settings, "MSMELENS_SUBMISSION_RATE", ""))
@@ -311,7 +320,7 @@ def submit(request: HttpRequest, path: Path[SlugPath], params: Query[LangParams]
         response["Retry-After"] = str(wait)
         return response
     raw, body = _read_submission(request)
-    language = access.request_language(request, body.language or params.lang)
+    language = access.request_language(request, body.language or params.lang or _header_language(request))
     try:
         outcome = services.submit_response(
             survey=survey,
