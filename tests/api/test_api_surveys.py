@@ -224,6 +224,7 @@ def test_body_language_wins_and_is_stored(client: Client, default_survey: Any) -
         ({"instance_id": "x"}, 422, "invalid_parameter"),
         ({"instance_id": "x", "answers": {}, "language": "de"}, 422, "invalid_parameter"),
         ({"instance_id": "x", "answers": {}, "extra": 1}, 422, "invalid_parameter"),
+        ({"instance_id": "x", "answers": {"": "PER"}}, 422, "invalid_parameter"),
         ({"instance_id": "x", "answers": {f"q{i}": i for i in range(501)}}, 422, "invalid_parameter"),
         ({"instance_id": "   ", "answers": valid_answers()}, 422, "invalid_instance_id"),
     ],

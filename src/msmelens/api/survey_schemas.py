@@ -9,7 +9,7 @@ the envelope; answers are an open object by question name.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -19,6 +19,7 @@ from msmelens.api.schemas import ErrorOut, Out
 MAX_ANSWERS = 500  # the default instrument has 54 questions; far more names is not a survey response
 Language = Literal["en", "fr", "es"]
 Labels = dict[str, str]
+QuestionName = Annotated[str, Field(min_length=1, max_length=200)]
 
 _INSTANCE_ID = r"^[^\x00-\x1f\x7f]+$"
 
@@ -129,7 +130,7 @@ class SubmissionIn(Schema):
         description="A unique id the client makes once per response, e.g. 'uuid:6f1b2c3d-…'. Resending it "
         "with the same answers is safe.",
     )
-    answers: dict[str, Any] = Field(
+    answers: dict[QuestionName, Any] = Field(
         ...,
         max_length=MAX_ANSWERS,
         description="Answers by question name: numbers as numbers or text ('12'), select_one as the choice "
