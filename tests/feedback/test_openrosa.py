@@ -7,8 +7,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,7 +54,8 @@ def post(client: Client, xml: bytes, headers: dict[str, str] | None = None, **fi
 
 
 def message(response: Any) -> tuple[str, str | None]:
-    root = ET.fromstring(response.content)
+    """The text and nature of an OpenRosaResponse (a test-client response, or the body as bytes)."""
+    root = ET.fromstring(response if isinstance(response, bytes) else response.content)
     assert root.tag == f"{RESPONSE_NS}OpenRosaResponse"
     node = root.find(f"{RESPONSE_NS}message")
     assert node is not None
@@ -61,7 +69,8 @@ def assert_openrosa_headers(response: Any) -> None:
 
 
 def listed(response: Any) -> dict[str, dict[str, str]]:
-    root = ET.fromstring(response.content)
+    """The form list's entries by formID (a test-client response, or the body as bytes)."""
+    root = ET.fromstring(response if isinstance(response, bytes) else response.content)
     assert root.tag == f"{LIST_NS}xforms"
     return {
         x.findtext(f"{LIST_NS}formID", ""): {child.tag.replace(LIST_NS, ""): child.text or "" for child in x}
@@ -343,3 +352,95 @@ def test_restricted_submission_needs_a_collector(client: Client, restricted: Sur
     assert accepted.status_code == 201
     stored = Response.objects.get(survey=restricted)
     assert stored.submitted_by == collector and stored.answers["employees"] == 12
+
+
+# --- over real HTTP -------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _request(
+    base: str, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    url = urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers={**OPENROSA, **(headers or {})})
+        response = conn.getresponse()
+        return response.status, response.msg, response.read()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``msmelens serve`` (gunicorn, which migrates a fresh SQLite database holding the default
+    survey) on a free port."""
+    home = tmp_path_factory.mktemp("openrosa-home")
+    env = {**os.environ, "MSMELENS_HOME": str(home)}
+    env.pop("MSMELENS_DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    port = _free_port()
+    command = [sys.executable, "-m", "msmelens", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(
+        [*command, "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"msmelens serve exited with {proc.returncode}")
+            try:
+                if _request(base, "GET", "/openrosa/formList")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("msmelens serve did not answer within 90 s")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_odk_round_trip_over_http(served: str) -> None:
+    """What a phone does: list the forms, download the one listed, fill it in, send it (twice)."""
+    status, headers, body = _request(served, "GET", "/openrosa/formList")
+    assert status == 200 and headers["X-OpenRosa-Version"] == "1.0"
+    assert headers["Content-Type"] == "text/xml; charset=utf-8"
+    assert len(headers.get_all("Date") or []) == 1  # gunicorn's own, not a second one
+    entry = listed(body)[FORM_ID]
+    assert entry["downloadUrl"] == f"{served}/openrosa/forms/{FORM_ID}/form.xml"
+
+    status, _headers, xform = _request(served, "GET", urlsplit(entry["downloadUrl"]).path)
+    assert status == 200 and entry["hash"] == "md5:" + hashlib.md5(xform).hexdigest()
+
+    status, headers, _body = _request(served, "HEAD", "/openrosa/submission")
+    assert status == 204 and int(headers["X-OpenRosa-Accept-Content-Length"]) == 10 * 1024 * 1024
+
+    xml = build_instance(xform.decode("utf-8"), valid_answers(), instance_id=new_id())
+    boundary = uuid.uuid4().hex
+    parts = [
+        (b'name="xml_submission_file"; filename="submission.xml"', b"text/xml", xml),
+        (b'name="photo.jpg"; filename="photo.jpg"', b"image/jpeg", b"\xff\xd8\xff\xe0 photo"),
+    ]
+    payload = b"".join(
+        b"--%s\r\nContent-Disposition: form-data; %s\r\nContent-Type: %s\r\n\r\n%s\r\n"
+        % (boundary.encode(), disposition, kind, content)
+        for disposition, kind, content in parts
+    ) + b"--%s--\r\n" % boundary.encode()
+    multipart = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    for expected in ("Thank you", "already received"):
+        status, headers, body = _request(served, "POST", "/openrosa/submission", payload, multipart)
+        assert status == 201, body
+        text, nature = message(body)
+        assert nature == "submit_success" and expected in text
