@@ -200,7 +200,9 @@ def test_problems_come_in_the_phone_language(client: Client, default_survey: Sur
     xml = instance_for(default_survey, valid_answers(employees="beaucoup"), instance_id=new_id())
     response = post(client, xml, {**OPENROSA, "Accept-Language": "fr-FR,fr;q=0.9"})
     assert response.status_code == 400
-    assert "Indiquez un nombre entier" in message(response)[0]
+    heading, problem = message(response)[0].splitlines()
+    assert heading.startswith("Certaines réponses n'ont pas été acceptées")
+    assert "(employees)" in problem and "Indiquez un nombre entier" in problem
 
 
 @pytest.mark.parametrize(

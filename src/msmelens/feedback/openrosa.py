@@ -46,6 +46,11 @@ STATUS_MESSAGES = {
     "created": "Thank you: your answers were received.",
     "duplicate": "These answers were already received: they are stored once.",
 }
+PROBLEMS_HEADING = {
+    "en": "Some answers were not accepted; correct them and send the form again:",
+    "fr": "Certaines réponses n'ont pas été acceptées ; corrigez-les et renvoyez le formulaire :",
+    "es": "Algunas respuestas no se aceptaron; corríjalas y vuelva a enviar el formulario:",
+}
 
 
 # --- responses --------------------------------------------------------------------------------------------
@@ -205,7 +210,7 @@ def _phone_language(request: HttpRequest) -> str:
 
 def _problem_lines(problems: Iterable[AnswerProblem], spec: FormSpec, language: str) -> list[str]:
     """One line per problem: the question's label and name, then what is wrong with the answer."""
-    lines = ["Some answers were not accepted; correct them and send the form again:"]
+    lines = [PROBLEMS_HEADING.get(language, PROBLEMS_HEADING["en"])]
     for problem in problems:
         question = spec.by_name.get(problem.name)
         label = spec.text(question.label, language) if question is not None else ""
