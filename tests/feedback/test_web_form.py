@@ -149,11 +149,11 @@ def test_walk_the_whole_survey_in_french_shows_french_labels(default_survey, cli
     first = seen[0]
     assert '<html lang="fr">' in first
     assert "Dans quel pays votre entreprise est-elle" in first
-    assert "Page 1 sur 16" in first and ">Suivant</button>" in first
+    assert "Page 1 sur 16" in first and ">Suivante</button>" in first
     assert '<option value="PER">Pérou</option>' in first
     assert title(first) == "Votre entreprise"
     assert "Compétences et savoir-faire" in seen[3] and "0 – Aucun obstacle" in seen[3]
-    assert ">Précédent</button>" in seen[3]
+    assert ">Précédente</button>" in seen[3]
     assert ">Envoyer</button>" in seen[-1]
     assert "Merci" in thanks
     response = Response.objects.get(survey=default_survey)
