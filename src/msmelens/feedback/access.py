@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.utils import translation
 
 from msmelens.feedback import selectors, services
 from msmelens.feedback.models import Survey
@@ -71,8 +72,12 @@ def within_rate(request: HttpRequest, user: Any) -> bool:
 
 
 def request_language(request: HttpRequest, explicit: str | None = None) -> str:
-    """``explicit`` (a ``lang`` parameter) if supported, else the page's language, else Accept-Language."""
-    for candidate in (explicit, getattr(request, "LANGUAGE_CODE", None)):
+    """``explicit`` (a ``lang`` parameter) if supported, else the language of a /fr/ or /es/ page, else the
+    first supported language of Accept-Language, else English."""
+    # a page's language comes from its address (/fr/...); LocaleMiddleware sets LANGUAGE_CODE to the
+    # default on unprefixed paths (/api/, /openrosa/), where Accept-Language is what says it
+    from_path = translation.get_language_from_path(request.path_info)
+    for candidate in (explicit, from_path and getattr(request, "LANGUAGE_CODE", None)):
         code = (candidate or "").split("-")[0].lower()
         if code in LANGUAGES:
             return code
