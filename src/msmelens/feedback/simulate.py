@@ -165,8 +165,8 @@ def _random_value(question: Any, rng: random.Random, today: dt.date) -> Any:
         return rng.choice(question.choices).name
     if qtype == "select_multiple" and question.choices:
         return [rng.choice(question.choices).name]
-    if qtype == "integer":
-        return rng.randint(0, 100)
+    if qtype == "integer":  # small counts are the commonest constraint ranges
+        return rng.randint(0, 10) if rng.random() < 0.7 else rng.randint(0, 1000)
     if qtype in ("decimal", "range"):
         return rng.randint(0, 10) if qtype == "range" else round(rng.uniform(0, 100), 2)
     if qtype == "date":
@@ -178,7 +178,7 @@ def _random_value(question: Any, rng: random.Random, today: dt.date) -> Any:
 
 def generic_answers(spec: FormSpec, rng: random.Random, today: dt.date | None = None) -> dict[str, Any]:
     """Random valid choices for the required questions of any form (values a constraint refuses are drawn
-    again, up to 20 times)."""
+    again, up to 50 times)."""
     today = today or dt.date.today()
     answers: dict[str, Any] = {}
     candidates = [q for q in spec.value_questions if not q.is_contact and q.type != "calculate"]
@@ -187,7 +187,7 @@ def generic_answers(spec: FormSpec, rng: random.Random, today: dt.date | None = 
             value = _random_value(q, rng, today)
             if value is not None:
                 answers[q.name] = value
-    for _ in range(20):
+    for _ in range(50):
         problems = check_answers(spec, answers, language=spec.default_language).problems
         if not problems:
             break
