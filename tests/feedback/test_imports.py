@@ -116,12 +116,16 @@ def test_waves_by_submission_date(default_survey):
     import_responses(survey=default_survey, path=CENTRAL)
     assert selectors.response_count(default_survey, wave=march) == 2
     assert selectors.response_count(default_survey, wave=june) == 2
-    # --wave: rows dated outside the wave are refused with the date column and the reason
+
+
+def test_explicit_wave_takes_every_row_and_keeps_its_date(default_survey):
     april = services.add_wave(survey=default_survey, name="2025-04", starts_on=dt.date(2025, 4, 1),
                               ends_on=dt.date(2025, 4, 30))
     report = import_responses(survey=default_survey, path=CENTRAL, wave=april)
-    assert report.stored == 0 and report.rejected == 2
-    assert report.issues[0].column == "SubmissionDate" and "outside wave '2025-04'" in report.issues[0].reason
+    assert (report.stored, report.rejected) == (2, 0)
+    assert selectors.response_count(default_survey, wave=april) == 2
+    first = selectors.find_response(default_survey, "uuid:c0c0c0c0-2222-4b6e-8c1d-000000000001")
+    assert first.received_at == dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
 
 
 def _write_xlsx(path: Path, rows: list[list[object]]) -> None:

@@ -348,16 +348,12 @@ class ImportReport:
                                  csv_cell(issue.reason)])
 
 
-def _in_wave(wave: Wave, moment: dt.datetime) -> bool:
-    day = moment.astimezone(dt.UTC).date()
-    return wave.starts_on <= day and (wave.ends_on is None or day <= wave.ends_on)
-
-
 def import_responses(*, survey: Survey, path: Path, wave: Wave | None = None) -> ImportReport:
     """Store every row of a Kobo or ODK Central export as a response of ``survey``.
 
-    Not one transaction: each row is stored in its own, so a batch survives bad rows. With ``wave``, rows
-    without a submission time are dated to the wave's first day and rows dated outside it are refused.
+    Not one transaction: each row is stored in its own, so a batch survives bad rows. With ``wave``, every
+    row goes into that wave whatever its date (rows without a submission time are dated to its first day);
+    without, each row goes into the wave running on its submission date.
     Raises :class:`ImportFileError` when the file cannot be read as an export of this form."""
     path = Path(path)
     table = read_table(path)
@@ -379,26 +375,14 @@ def import_responses(*, survey: Survey, path: Path, wave: Wave | None = None) ->
         shown = ", ".join(plan.unknown[:10]) + (" …" if len(plan.unknown) > 10 else "")
         report.notes.append(f"Columns that are no question of this form were kept only in the raw row: {shown}.")
     answer_columns = sorted(set(plan.questions) | set(plan.splits) | set(plan.id_columns))
-    wave_start = (
-        dt.datetime.combine(wave.starts_on, dt.time(12), tzinfo=dt.UTC) if wave is not None else None
-    )
     for number, cells in table.rows:
         report.rows_read += 1
         row = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(table.headers) if h}
         instance_id = row_instance_id(plan, cells, row)
         _, when_text = _first(plan.time_columns, cells)
         received_at = parse_time(when_text)
-        if wave is not None:
-            if received_at is None:
-                received_at = wave_start
-            elif not _in_wave(wave, received_at):
-                report.rejected += 1
-                end = wave.ends_on.isoformat() if wave.ends_on else "open end"
-                report.issues.append(RowIssue(
-                    number, table.headers[plan.time_columns[0]],
-                    f"submitted on {received_at.date().isoformat()}, outside wave '{wave.name}' "
-                    f"({wave.starts_on.isoformat()} to {end})", instance_id))
-                continue
+        if received_at is None and wave is not None:
+            received_at = dt.datetime.combine(wave.starts_on, dt.time(12), tzinfo=dt.UTC)
         identity = {table.headers[i]: cells[i] for i in answer_columns if i < len(cells) and cells[i] != ""}
         try:
             with transaction.atomic():
@@ -414,6 +398,7 @@ def import_responses(*, survey: Survey, path: Path, wave: Wave | None = None) ->
                     received_at=received_at,
                     form=form,
                     strict=False,
+                    wave=wave,
                 )
         except services.FeedbackError as exc:
             report.rejected += 1

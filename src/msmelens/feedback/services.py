@@ -300,13 +300,15 @@ def submit_response(
     received_at: dt.datetime | None = None,
     form: FormVersion | None = None,
     strict: bool = True,
+    wave: Wave | None = None,
 ) -> SubmitOutcome:
     """Check and store one submission. Nothing is stored when the answers are invalid.
 
     ``payload_hash`` says what "the same submission" means for the channel (the canonical answers for JSON,
     the XML document for OpenRosa, the row for imports). Safe under concurrency: two workers storing the same
     instance id race on the database's unique constraint and the loser reports ``duplicate`` or
-    ``conflict``."""
+    ``conflict``. ``wave`` puts the response in that wave whatever its date (an import of a round collected
+    elsewhere); otherwise the wave running on the day it was received takes it."""
     if channel not in CHANNELS:
         raise FeedbackError(f"Unknown channel '{channel}'.")
     instance_id = check_instance_id(instance_id)
@@ -333,7 +335,7 @@ def submit_response(
             response = Response.objects.create(
                 survey=survey,
                 form_version=form,
-                wave=selectors.wave_on(survey, when.date()),
+                wave=wave if wave is not None else selectors.wave_on(survey, when.date()),
                 instance_id=instance_id,
                 channel=channel,
                 answers=checked.answers,

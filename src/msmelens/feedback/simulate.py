@@ -256,6 +256,7 @@ def simulate_responses(*, survey: Survey, n: int, seed: int, wave: Wave | None =
             language=spec.default_language if spec.default_language != "default" else "",
             synthetic=True,
             received_at=when,
+            wave=wave,
             form=form,
         )
         if outcome.status == "created":
