@@ -215,7 +215,7 @@ def waves_list(slug: str | None) -> None:
 @feedback.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--survey", "slug", required=True, help="The survey the export belongs to.")
-@click.option("--wave", "wave_name", help="Import into this wave (rows dated outside it are refused).")
+@click.option("--wave", "wave_name", help="Put every row in this wave, whatever its date (default: the wave running on its date).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Write the row problems as CSV.")
 def import_(file: str, slug: str, wave_name: str | None, report_path: str | None) -> None:
     """Import a KoboToolbox or ODK Central export (CSV or XLSX), one response per row.
@@ -271,7 +271,7 @@ def export(slug: str, fmt: str, output: str | None, wave_name: str | None, synth
 @click.option("--survey", "slug", default="msme-trade-obstacles", show_default=True, help="The survey's slug.")
 @click.option("--n", "count", type=click.IntRange(0, 1_000_000), default=100, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same answers.")
-@click.option("--wave", "wave_name", help="Date the responses inside this wave.")
+@click.option("--wave", "wave_name", help="Put the responses in this wave, dated inside it.")
 def simulate(slug: str, count: int, seed: int, wave_name: str | None) -> None:
     """Store plausible synthetic responses (marked synthetic; never contact details) for demos and tests."""
     _db()
