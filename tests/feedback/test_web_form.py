@@ -122,6 +122,7 @@ def test_walk_the_whole_survey_in_english_stores_one_normalised_web_response(def
     assert 'name="aware_sme_provisions"' in seen[titles.index("Trade agreements") + 1]
     assert "Page 1 of 16" in seen[0] and "Page 16 of 16" in seen[-1]
     assert 'value="submit"' in seen[-1] and 'value="submit"' not in seen[0]
+    assert not any("Welcome back" in p for p in seen)  # moving on is no return
     assert "Thank you" in thanks and "Your answers have been received." in thanks
 
     stored = list(Response.objects.filter(survey=default_survey))
@@ -290,6 +291,7 @@ def test_closing_the_tab_and_coming_back_resumes_at_the_same_page_with_the_value
     for _ in range(3):  # firm, people, trade
         page = client.get(URL).content.decode()
         assert client.post(URL, page_data(page, answers)).status_code == 303
+    assert "Welcome back" not in client.get(URL).content.decode()  # page 4 seen, then the tab is closed
     cookie = client.cookies["sessionid"].value
     # a new browser tab (no state but the session cookie)
     later = Client()

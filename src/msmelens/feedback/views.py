@@ -91,7 +91,8 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
         return _post_page(request, survey, form, spec, draft, language, user)
     values = web_form.known_values(spec, draft.answers)
     index = web_form.page_to_show(spec, draft.page, values)
-    return _render_page(request, survey, spec, draft, index, language, resumed=draft.saved and bool(draft.answers))
+    resumed = web_form.returning(request.session, slug, draft)
+    return _render_page(request, survey, spec, draft, index, language, resumed=resumed)
 
 
 def _post_page(
@@ -123,9 +124,10 @@ def _post_page(
     if action == "previous":
         before = web_form.previous_page(spec, index, values)
         draft.page = index if before is None else before
+        draft.moved = True
         web_form.save_draft(request.session, survey.slug, draft)
         return _redirect(_form_url(survey))
-    draft.page = index
+    draft.page, draft.moved = index, False
     web_form.save_draft(request.session, survey.slug, draft)
     problems = web_form.check_page(spec, draft.answers, names, language)
     appeared = [q.name for q in web_form.visible_questions(spec, index, values) if q.is_value and q.name not in shown]
@@ -134,7 +136,7 @@ def _post_page(
         return _render_page(request, survey, spec, draft, index, language, problems=problems, notice=notice)
     after = web_form.next_page(spec, index, values)
     if after is not None:
-        draft.page = after
+        draft.page, draft.moved = after, True
         web_form.save_draft(request.session, survey.slug, draft)
         return _redirect(_form_url(survey))
     return _submit(request, survey, form, spec, draft, language, user, index)

@@ -49,10 +49,11 @@ class Draft:
     instance_id: str = field(default_factory=lambda: f"uuid:{uuid.uuid4()}")
     answers: dict[str, Raw] = field(default_factory=dict)
     page: int = 0
+    moved: bool = False  # True right after a page submit: the next page view is navigation, not a return
     saved: bool = False  # False for a draft that is not in the session yet
 
     def to_session(self) -> dict[str, Any]:
-        return {"instance_id": self.instance_id, "answers": self.answers, "page": self.page}
+        return {"instance_id": self.instance_id, "answers": self.answers, "page": self.page, "moved": self.moved}
 
 
 def load_draft(session: Mapping[str, Any], slug: str) -> Draft:
@@ -69,12 +70,23 @@ def load_draft(session: Mapping[str, Any], slug: str) -> Draft:
             elif isinstance(value, str):
                 clean[str(name)] = value
     page = data.get("page")
-    return Draft(str(data["instance_id"]), clean, page if isinstance(page, int) and page >= 0 else 0, True)
+    page = page if isinstance(page, int) and page >= 0 else 0
+    return Draft(str(data["instance_id"]), clean, page, data.get("moved") is True, True)
 
 
 def save_draft(session: MutableMapping[str, Any], slug: str, draft: Draft) -> None:
     session[DRAFT_KEY.format(slug=slug)] = draft.to_session()
     draft.saved = True
+
+
+def returning(session: MutableMapping[str, Any], slug: str, draft: Draft) -> bool:
+    """Whether showing the draft's page is a return (a new visit, a reload) rather than the step after a page
+    submit; the welcome-back line is shown only then."""
+    if draft.moved:
+        draft.moved = False
+        save_draft(session, slug, draft)
+        return False
+    return draft.saved and bool(draft.answers)
 
 
 def clear_draft(session: MutableMapping[str, Any], slug: str) -> None:
