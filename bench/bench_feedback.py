@@ -187,11 +187,12 @@ class Database:
             with psycopg.connect(self.url) as conn:
                 row = conn.execute(sql).fetchone()
                 return int(row[0]) if row else 0
-        conn = sqlite3.connect(self.home / "msmelens.sqlite3", timeout=30)
+        lite = sqlite3.connect(self.home / "msmelens.sqlite3", timeout=30)
         try:
-            return int(conn.execute(sql).fetchone()[0])
+            found = lite.execute(sql).fetchone()
+            return int(found[0]) if found else 0
         finally:
-            conn.close()
+            lite.close()
 
 
 def create_postgres(url: str) -> str:

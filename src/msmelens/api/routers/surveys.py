@@ -147,7 +147,7 @@ def _acknowledgement(response: Response, status: str) -> dict[str, Any]:
     return {
         "instance_id": response.instance_id,
         "status": status,
-        "wave": response.wave.name if response.wave_id else None,
+        "wave": response.wave.name if response.wave is not None else None,
         "received_at": response.received_at,
     }
 
