@@ -67,3 +67,12 @@ def _fresh_data_version() -> None:
     from msmelens.web.cache import new_data_version
 
     new_data_version()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_survey_cache() -> None:
+    """Surveys, forms and waves are cached per process for a few seconds; a rolled-back test must not leave
+    its rows behind in that cache."""
+    from msmelens.feedback.selectors import forget_cached
+
+    forget_cached()

@@ -322,7 +322,7 @@ def test_restricted_survey_needs_a_collector_token(client: Client, default_surve
 
 
 def test_inactive_survey_is_404(client: Client, default_survey: Any) -> None:
-    type(default_survey).objects.filter(pk=default_survey.pk).update(is_active=False)
+    services.set_survey_active(survey=default_survey, active=False)
     assert client.get(f"/api/v1/surveys/{SLUG}").status_code == 404
     assert post(client, {"instance_id": "x", "answers": valid_answers()}).status_code == 404
     assert client.get("/api/v1/surveys").json() == {"count": 0, "items": []}

@@ -21,6 +21,10 @@ EXPECTED_PATHS = {
     "/api/v1/overview",
     "/api/v1/filters",
     "/api/v1/lens/analyze",
+    "/api/v1/surveys",
+    "/api/v1/surveys/{slug}",
+    "/api/v1/surveys/{slug}/form.xml",
+    "/api/v1/surveys/{slug}/responses",
 }
 
 

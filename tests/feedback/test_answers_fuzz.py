@@ -13,7 +13,6 @@ import json
 from functools import cache
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.feedback.conftest import CATEGORIES, valid_answers
@@ -57,22 +56,17 @@ def test_arbitrary_answers_never_raise_and_problems_name_fields(given_answers: d
             assert problem.name in given_answers or problem.name in form.by_name, problem
             assert problem.code in MESSAGES, problem
             assert isinstance(problem.message, str) and problem.message.strip(), problem
-        named = [p.name for p in checked.problems if p.name not in METADATA]  # see the xfail below
+        named = [p.name for p in checked.problems]
         assert len(named) == len(set(named)), f"one problem per field: {named}"
         stored = set(form.answer_names) | METADATA
         assert set(checked.answers) <= stored
         assert all(name.startswith("contact_") for name in checked.contact)
-        assert not (set(checked.answers) - METADATA) & {p.name for p in checked.problems}
+        assert not set(checked.answers) & {p.name for p in checked.problems}
         if not strict:
             assert all(p.code != "unknown" for p in checked.problems)
         json.dumps(checked.answers)  # always storable as JSON
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="check_answers(strict=True) calls the form's own metadata question 'start' unknown, then checks "
-    "its value too: two problems for one field (fix in feedback/answers.py: metadata names are known)",
-)
 def test_metadata_question_is_not_unknown() -> None:
     checked = check_answers(spec(), valid_answers(start="2026-12-07T10:00:00Z"), strict=True)
     assert checked.ok, checked.problems

@@ -23,9 +23,14 @@ from msmelens.api.errors import ApiError, error_response, install_handlers
 from msmelens.api.routers import agreements, countries, lens, overview, provisions, search, surveys
 
 DESCRIPTION = """\
-Read-only access to trade agreements seen through the MSME lens: which provisions matter to micro, small and
-medium-sized enterprises (explicitly or implicitly), in which of eight obstacle categories, binding or soft,
-and which WTO bodies' work they overlap. Also runs the lens on your own text or file (nothing is stored).
+Trade agreements seen through the MSME lens: which provisions matter to micro, small and medium-sized
+enterprises (explicitly or implicitly), in which of eight obstacle categories, binding or soft, and which WTO
+bodies' work they overlap. Also runs the lens on your own text or file (nothing is stored).
+
+Surveys (`/surveys`) collect small firms' reports of the obstacles they meet: list the forms and their
+questions, and submit responses (`POST /surveys/{slug}/responses`; restricted surveys take a collector's
+`Authorization: Token <key>`). A response is acknowledged only once it is stored, and the same instance id
+with the same answers is stored once.
 
 Errors are always JSON `{"detail": "readable message", "code": "machine_code"}`. Lists are paginated with
 `limit` (1 to 200; search 1 to 100) and `offset`; the response carries `count` and a `next` URL.

@@ -104,6 +104,15 @@ def _is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
 
 
+def _encodable(text: str) -> bool:
+    """False for text with lone surrogates (broken Unicode), which no database column takes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _coerce(question: Question, value: Any) -> Any:
     """The stored form of ``value`` for ``question``; raises :class:`_Invalid`."""
     qtype = question.type
@@ -140,7 +149,7 @@ def _coerce(question: Question, value: Any) -> Any:
             raise _Invalid("choice", str(value)[:40])
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))
-        if question.choices and text not in question.choice_names:
+        if (question.choices and text not in question.choice_names) or not _encodable(text):
             raise _Invalid("choice", text[:40])
         return text
     if qtype == "select_multiple":
@@ -154,7 +163,7 @@ def _coerce(question: Question, value: Any) -> Any:
             raise _Invalid("choice", str(value)[:40])
         ordered: list[str] = []
         for item in items:
-            if question.choices and item not in question.choice_names:
+            if (question.choices and item not in question.choice_names) or not _encodable(item):
                 raise _Invalid("choice", item[:40])
             if item and item not in ordered:
                 ordered.append(item)
@@ -169,7 +178,7 @@ def _coerce(question: Question, value: Any) -> Any:
     if isinstance(value, list | bool):
         raise _Invalid("text")
     text = str(value)
-    if len(text) > MAX_TEXT or "\x00" in text:
+    if len(text) > MAX_TEXT or "\x00" in text or not _encodable(text):
         raise _Invalid("text")
     return text.strip() if qtype != "text" else text.strip("\r\n\t ")
 
@@ -227,9 +236,12 @@ def check_answers(
     if strict:
         for name in given:
             question = spec.by_name.get(name)
-            if (question is None or not question.is_value or question.repeat) and (
-                question is None or question.type != "note"
-            ):
+            known = question is not None and (
+                (question.is_value and not question.repeat)
+                or question.type in METADATA_TYPES
+                or question.type == "note"
+            )
+            if not known:
                 result.problems.append(AnswerProblem(name, "unknown", message("unknown", lang)))
     for question in spec.questions:
         if not question.is_value and question.type not in METADATA_TYPES:

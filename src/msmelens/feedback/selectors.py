@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -15,12 +16,37 @@ from msmelens.feedback.models import FormVersion, Response, Survey, Wave
 DEFAULT_SURVEY_SLUG = "msme-trade-obstacles"
 
 
+# Surveys, their current form and their waves are read on every submission and change rarely: each process
+# keeps them for CACHE_SECONDS. The services that change them clear this process's copy at once; another
+# process (a CLI command beside a running server) sees the change within CACHE_SECONDS.
+CACHE_SECONDS = 5.0
+_cache: dict[tuple[str, Any], tuple[float, Any]] = {}
+
+
+def _cached(key: tuple[str, Any], load: Callable[[], Any]) -> Any:
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    value = load()
+    if value is not None:
+        _cache[key] = (now, value)
+    return value
+
+
+def forget_cached() -> None:
+    """Drop this process's cached surveys, forms and waves (the services call it after every change)."""
+    _cache.clear()
+
+
 def get_survey(slug: str) -> Survey | None:
-    return Survey.objects.filter(slug=slug).first()
+    return _cached(("slug", slug), lambda: Survey.objects.filter(slug=slug)[:1].first())  # type: ignore[no-any-return]
 
 
 def get_survey_by_form_id(form_id: str) -> Survey | None:
-    return Survey.objects.filter(form_id=form_id).first()
+    return _cached(  # type: ignore[no-any-return]
+        ("form_id", form_id), lambda: Survey.objects.filter(form_id=form_id)[:1].first()
+    )
 
 
 def list_surveys(*, active_only: bool = True) -> list[Survey]:
@@ -36,7 +62,10 @@ HEAVY_FORM_FIELDS = ("xlsform", "xform", "definition")
 def current_form(survey: Survey) -> FormVersion:
     """The survey's newest form version (every survey has at least one). The workbook, the XForm and the
     definition are loaded only when read: a submission needs none of them (see :func:`form_spec`)."""
-    form = survey.form_versions.defer(*HEAVY_FORM_FIELDS).order_by("-created_at", "-id").first()
+    form = _cached(
+        ("form", survey.pk),
+        lambda: survey.form_versions.defer(*HEAVY_FORM_FIELDS).order_by("-created_at", "-id").first(),
+    )
     if form is None:  # pragma: no cover - services never create a survey without a form
         raise LookupError(f"survey {survey.slug} has no form")
     return form
@@ -79,16 +108,17 @@ def get_wave(survey: Survey, name: str) -> Wave | None:
 
 def wave_on(survey: Survey, day: dt.date) -> Wave | None:
     """The wave running on ``day`` (the latest-starting one if several overlap)."""
-    return (
-        survey.waves.filter(starts_on__lte=day)
-        .exclude(ends_on__lt=day)
-        .order_by("-starts_on", "-id")
-        .first()
+    running: list[Wave] = _cached(
+        ("waves", survey.pk), lambda: list(survey.waves.order_by("-starts_on", "-id"))
     )
+    for wave in running:
+        if wave.starts_on <= day and (wave.ends_on is None or wave.ends_on >= day):
+            return wave
+    return None
 
 
 def find_response(survey: Survey, instance_id: str) -> Response | None:
-    return Response.objects.filter(survey=survey, instance_id=instance_id).first()
+    return Response.objects.filter(survey=survey, instance_id=instance_id)[:1].first()
 
 
 def responses(

@@ -125,6 +125,7 @@ def add_form(
             access=access or Survey.OPEN,
             now=now,
         )
+        selectors.forget_cached()
         return FormAdded(survey, form, "created", converted.warnings)
     version = spec.version or _md5(converted.xform)[:12]
     existing = selectors.form_version(survey, version)
@@ -149,6 +150,7 @@ def add_form(
     if access:
         survey.access = access
     survey.save(update_fields=["title", "access"])
+    selectors.forget_cached()
     return FormAdded(survey, form, "new_version", converted.warnings)
 
 
@@ -168,6 +170,16 @@ def set_survey_access(*, survey: Survey, access: str) -> Survey:
         raise FeedbackError(f"Access must be '{Survey.OPEN}' or '{Survey.RESTRICTED}', not '{access}'.")
     survey.access = access
     survey.save(update_fields=["access"])
+    selectors.forget_cached()
+    return survey
+
+
+@transaction.atomic
+def set_survey_active(*, survey: Survey, active: bool) -> Survey:
+    """Open or close a survey to new submissions (a closed survey is not listed and takes nothing)."""
+    survey.is_active = active
+    survey.save(update_fields=["is_active"])
+    selectors.forget_cached()
     return survey
 
 
@@ -247,6 +259,7 @@ def add_wave(
             qs = qs.filter(received_at__lt=dt.datetime.combine(ends_on + dt.timedelta(days=1), dt.time.min,
                                                                tzinfo=dt.UTC))
         qs.update(wave=wave)
+    selectors.forget_cached()
     return wave
 
 
@@ -266,12 +279,12 @@ class SubmitOutcome:
 
 def canonical_hash(answers: Mapping[str, Any]) -> str:
     """The identity of a JSON submission: the same answers in any key order hash alike."""
-    text = json.dumps(answers, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    text = json.dumps(answers, sort_keys=True, ensure_ascii=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def check_instance_id(instance_id: str) -> str:
@@ -314,11 +327,12 @@ def submit_response(
     instance_id = check_instance_id(instance_id)
     form = form or selectors.current_form(survey)
     spec = selectors.form_spec(form)
-    existing = selectors.find_response(survey, instance_id)
-    if existing is not None:
-        return SubmitOutcome("duplicate" if existing.payload_hash == payload_hash else "conflict", existing)
     checked = check_answers(spec, answers, language=language or spec.default_language, strict=strict)
     if not checked.ok:
+        # a resend of something stored under an earlier form version is still the same submission
+        existing = selectors.find_response(survey, instance_id)
+        if existing is not None:
+            return SubmitOutcome("duplicate" if existing.payload_hash == payload_hash else "conflict", existing)
         return SubmitOutcome("invalid", None, checked.problems)
     when = received_at or timezone.now()
     try:
