@@ -6,16 +6,7 @@ from typing import Any
 
 import pytest
 
-CATEGORIES = (
-    "skills",
-    "market_information",
-    "border_procedures",
-    "finance",
-    "digital",
-    "infrastructure",
-    "regulatory_framework",
-    "dialogue_and_data",
-)
+from msmelens.lens.taxonomy import CATEGORIES  # the instrument asks about the lens's eight categories
 
 
 def valid_answers(**changes: Any) -> dict[str, Any]:

@@ -85,16 +85,20 @@ def create_survey_from_form(
         slug=slug, form_id=spec.form_id, title=spec.title, access=access, created_at=now
     )
     form = form_model.objects.create(  # type: ignore[attr-defined]
-        survey=survey,
-        version=spec.version or _md5(converted.xform)[:12],
-        xlsform=content,
-        xlsform_name=filename,
-        xform=converted.xform,
-        definition=spec.to_dict(),
-        xform_md5=_md5(converted.xform),
-        created_at=now,
+        survey=survey, **_form_fields(converted, filename, content), created_at=now
     )
     return survey, form
+
+
+def _form_fields(converted: ConvertedForm, filename: str, content: bytes) -> dict[str, Any]:
+    return {
+        "version": converted.spec.version or _md5(converted.xform)[:12],
+        "xlsform": content,
+        "xlsform_name": filename,
+        "xform": converted.xform,
+        "definition": converted.spec.to_dict(),
+        "xform_md5": _md5(converted.xform),
+    }
 
 
 @transaction.atomic
@@ -137,14 +141,7 @@ def add_form(
             "raise the version in the settings sheet (for example to today's date, 2026120701).",
             "settings", 2, "version")])
     form = FormVersion.objects.create(
-        survey=survey,
-        version=version,
-        xlsform=content,
-        xlsform_name=filename,
-        xform=converted.xform,
-        definition=spec.to_dict(),
-        xform_md5=_md5(converted.xform),
-        created_at=now,
+        survey=survey, **_form_fields(converted, filename, content), created_at=now
     )
     survey.title = spec.title
     if access:

@@ -23,19 +23,10 @@ from msmelens.feedback import selectors, services
 from msmelens.feedback.answers import check_answers
 from msmelens.feedback.formspec import FormSpec, size_class
 from msmelens.feedback.models import Survey, Wave
+from msmelens.lens.taxonomy import CATEGORIES
 
 NAMESPACE = uuid.UUID("8d0c8f8e-6b1f-5d55-9a53-6d3e7f0c2a41")
 DEFAULT_FORM_ID = "msme_trade_obstacles"
-CATEGORIES = (
-    "skills",
-    "market_information",
-    "border_procedures",
-    "finance",
-    "digital",
-    "infrastructure",
-    "regulatory_framework",
-    "dialogue_and_data",
-)
 # developing economies weigh more (the instrument is aimed at them), developed ones are there too
 COUNTRIES: dict[str, int] = {
     "PER": 8, "COL": 5, "MEX": 6, "BRA": 6, "CHL": 3, "GTM": 2, "KEN": 7, "NGA": 6, "GHA": 4, "SEN": 3,
