@@ -24,7 +24,9 @@ from msmelens.countries.names import country_name  # noqa: E402  (pure Python, n
 
 OUTPUT = ROOT / "src" / "msmelens" / "feedback" / "instrument" / "msme_trade_obstacles.xlsx"
 LANGS = ("English (en)", "Français (fr)", "Español (es)")
-VERSION = "2026120701"
+VERSION = "2026120702"
+TITLES = ("Obstacles to trade for small businesses", "Obstacles au commerce des petites entreprises",
+          "Obstáculos al comercio de las pequeñas empresas")
 
 # (list_name, name, en, fr, es)
 CHOICES: list[tuple[str, str, str, str, str]] = []
@@ -382,8 +384,10 @@ def build(output: Path = OUTPUT) -> Path:
     for values in CHOICES:
         sheet.append(list(values))
     settings = book.create_sheet("settings")
-    settings.append(["form_id", "form_title", "version", "default_language", "instance_name"])
-    settings.append(["msme_trade_obstacles", "MSME trade obstacles", VERSION, LANGS[0],
+    # msmelens_title::<language> is MSME Lens's own column: pyxform has no translated title and leaves it
+    settings.append(["form_id", "form_title", *[f"msmelens_title::{lang}" for lang in LANGS], "version",
+                     "default_language", "instance_name"])
+    settings.append(["msme_trade_obstacles", TITLES[0], *TITLES, VERSION, LANGS[0],
                      "concat(${country}, '-', ${sector}, '-', ${size_class})"])
     output.parent.mkdir(parents=True, exist_ok=True)
     # fixed timestamps so the same source gives the same bytes

@@ -290,7 +290,7 @@ def test_form_list_names_the_default_form_and_its_download(client: Client, defau
     forms = listed(response)
     form = selectors.current_form(default_survey)
     entry = forms[FORM_ID]
-    assert entry["name"] == default_survey.title == "MSME trade obstacles"
+    assert entry["name"] == default_survey.title == "Obstacles to trade for small businesses"
     assert entry["version"] == form.version
     assert entry["hash"] == f"md5:{form.xform_md5}"
     url = urlsplit(entry["downloadUrl"])

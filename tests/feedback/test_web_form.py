@@ -410,9 +410,12 @@ def test_survey_list_links_to_the_default_survey(default_survey, client):
     response = client.get("/surveys/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert f'href="{URL}"' in body and "MSME trade obstacles" in body and ">Start<" in body
+    assert f'href="{URL}"' in body and "Obstacles to trade for small businesses" in body and ">Start<" in body
     french = client.get("/fr/surveys/").content.decode()
     assert f'href="/fr{URL}"' in french
+    assert "Obstacles au commerce des petites entreprises" in french  # the form's title in the page's language
+    spanish_page = client.get(f"/es{URL}").content.decode()
+    assert "Obstáculos al comercio de las pequeñas empresas" in spanish_page
 
 
 def test_every_page_links_to_the_default_survey(default_survey, client):

@@ -47,6 +47,9 @@ def test_default_instrument_converts_with_its_stable_names() -> None:
     converted = convert_xlsform(path.name, path.read_bytes())
     spec = converted.spec
     assert spec.form_id == "msme_trade_obstacles"
+    assert spec.title == spec.title_in("en") == "Obstacles to trade for small businesses"
+    assert spec.title_in("fr") == "Obstacles au commerce des petites entreprises"
+    assert spec.title_in("es") == "Obstáculos al comercio de las pequeñas empresas"
     assert spec.languages == ["en", "fr", "es"]
     names = [q.name for q in spec.questions]
     for name in STABLE_NAMES + [f"obstacle_{c}" for c in CATEGORIES]:

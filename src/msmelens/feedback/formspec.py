@@ -103,6 +103,7 @@ class FormSpec:
     questions: list[Question]
     pages: list[Page]
     root: str = "data"
+    titles: dict[str, str] = field(default_factory=dict)  # settings msmelens_title::<language>, by code
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +113,7 @@ class FormSpec:
             "default_language": self.default_language,
             "languages": self.languages,
             "root": self.root,
+            "titles": self.titles,
             "questions": [asdict(q) for q in self.questions],
             "pages": [asdict(p) for p in self.pages],
         }
@@ -130,6 +132,7 @@ class FormSpec:
             default_language=data["default_language"],
             languages=list(data["languages"]),
             root=data.get("root", "data"),
+            titles=dict(data.get("titles") or {}),
             questions=questions,
             pages=[Page(**p) for p in data["pages"]],
         )
@@ -164,6 +167,10 @@ class FormSpec:
             for i, text in enumerate(page.relevant):
                 out[f"page:{page.name}:{i}"] = expressions.parse(text)
         return out
+
+    def title_in(self, language: str) -> str:
+        """The form's title in ``language`` where the settings sheet gives one, else its ``form_title``."""
+        return self.text(self.titles, language) if self.titles else self.title
 
     def text(self, labels: dict[str, str], language: str) -> str:
         """The label in ``language``, else the form's default language, else any."""

@@ -28,6 +28,11 @@ def _survey_or_404(slug: str) -> Survey:
     return survey
 
 
+def _title(survey: Survey, language: str) -> str:
+    """The survey's title in the page's language (the form's msmelens_title::<language>), else its own."""
+    return selectors.form_spec(selectors.current_form(survey)).title_in(language) or survey.title
+
+
 def _form_url(survey: Survey) -> str:
     return reverse("feedback:survey_form", args=[survey.slug])
 
@@ -43,6 +48,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     items = [
         {
             "survey": survey,
+            "title": _title(survey, access.request_language(request)),
             "url": _form_url(survey),
             "in_progress": bool(web_form.load_draft(request.session, survey.slug).answers),
         }
@@ -66,6 +72,7 @@ def _render_page(
     page = web_form.build_page(spec, index, draft.answers, language, problems)
     context: dict[str, Any] = {
         "survey": survey,
+        "survey_title": spec.title_in(language) or survey.title,
         "page": page,
         "draft_id": draft.instance_id,
         "has_answers": bool(draft.answers),
@@ -82,7 +89,8 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
     survey = _survey_or_404(slug)
     user = access.session_user(request)
     if not access.may_submit(survey, user):
-        return render(request, "feedback/restricted.html", {"survey": survey}, status=403)
+        context = {"survey": survey, "survey_title": _title(survey, access.request_language(request))}
+        return render(request, "feedback/restricted.html", context, status=403)
     form = selectors.current_form(survey)
     spec = selectors.form_spec(form)
     language = access.request_language(request)
@@ -158,7 +166,8 @@ def _submit(
     if not checked.ok:
         return _show_problems(request, survey, spec, draft, language, checked.problems, index)
     if not access.within_rate(request, user):
-        return render(request, "feedback/rate_limited.html", {"survey": survey, "form_url": _form_url(survey)},
+        return render(request, "feedback/rate_limited.html", {"survey": survey, "form_url": _form_url(survey),
+                      "survey_title": _title(survey, language)},
                       status=429)
     outcome = services.submit_response(
         survey=survey,
@@ -206,4 +215,6 @@ def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     survey = _survey_or_404(slug)
     if not web_form.last_submitted(request.session, slug):
         return _redirect(_form_url(survey))
-    return render(request, "feedback/thanks.html", {"survey": survey, "form_url": _form_url(survey)})
+    context = {"survey": survey, "form_url": _form_url(survey),
+               "survey_title": _title(survey, access.request_language(request))}
+    return render(request, "feedback/thanks.html", context)

@@ -337,6 +337,12 @@ def convert_xlsform(filename: str, content: bytes) -> ConvertedForm:
     if not spec.form_id or spec.form_id == "data":
         stem = re.sub(r"[^\w]+", "_", Path(filename).stem).strip("_").lower() or "form"
         spec.form_id = stem
+    settings_rows = workbook.get("settings") or [{}]
+    spec.titles = {
+        language_code(key.split("::", 1)[1]): str(value).strip()
+        for key, value in settings_rows[0].items()
+        if key.startswith("msmelens_title::") and value and str(value).strip()
+    }
     problems = _check_spec(spec, workbook)
     if problems:
         raise FormError(filename, problems)
