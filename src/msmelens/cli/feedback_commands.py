@@ -364,3 +364,9 @@ def surveys_access(slug: str, access: str) -> None:
 
     survey = services.set_survey_access(survey=_survey(slug), access=access)
     click.echo(f"Survey '{survey.slug}' is now {survey.access}.")
+
+
+from msmelens.cli.feedback_actions_commands import actions, followup_links  # noqa: E402 - attached last
+
+feedback.add_command(actions)
+feedback.add_command(followup_links)

@@ -17,8 +17,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template import RequestContext, Template
 from django.urls import reverse
 
+from msmelens.feedback import actions as action_services
 from msmelens.feedback import selectors, services
-from msmelens.feedback.models import ContactDetail, FormVersion, Response, Survey, Wave
+from msmelens.feedback.models import ContactDetail, FormVersion, PolicyAction, Response, Survey, Wave
 from msmelens.feedback.xlsform import FormError
 
 UPLOAD_TEMPLATE = Template(
@@ -155,3 +156,96 @@ class ContactDetailAdmin(ReadOnlyAdmin):
             count += services.erase_contact(survey=contact.response.survey,
                                             instance_id=contact.response.instance_id)
         self.message_user(request, f"Erased the contact details of {count} response(s).", messages.SUCCESS)
+
+
+# --- policy actions ("you said, we did") -------------------------------------------------------------------
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class PolicyActionForm(forms.ModelForm):
+    """Checks with the same rules as the services (errors next to their fields); saving goes through
+    :mod:`msmelens.feedback.actions` (see :meth:`PolicyActionAdmin.save_model`)."""
+
+    categories = forms.MultipleChoiceField(
+        choices=[(c, c.replace("_", " ")) for c in action_services.CATEGORIES],
+        widget=forms.CheckboxSelectMultiple, help_text="The obstacles this action addresses (at least one).",
+    )
+    provision_ids = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text="One provision id per line, as shown on its agreement's page (tota-449:art-3).",
+    )
+    practice_refs = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text="One practice id or URL per line (the practice library is not built yet).",
+    )
+
+    class Meta:
+        model = PolicyAction
+        fields = ("survey", "country", "categories", "title", "description", "responsible", "started_on",
+                  "completed_on", "status", "provision_ids", "practice_refs")
+        labels = {"responsible": "Who (responsible body)", "started_on": "Started on"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["provision_ids"] = "\n".join(self.instance.provision_ids)
+            self.initial["practice_refs"] = "\n".join(self.instance.practice_refs)
+
+    def _checked(self, name: str, check: Any) -> Any:
+        try:
+            return check(self.cleaned_data.get(name))
+        except action_services.ActionError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean_country(self) -> str:
+        return str(self._checked("country", action_services.clean_country))
+
+    def clean_categories(self) -> list[str]:
+        return list(self._checked("categories", lambda v: action_services.clean_categories(v or [])))
+
+    def clean_provision_ids(self) -> list[str]:
+        return list(self._checked("provision_ids", lambda v: action_services.clean_provision_ids(_lines(v))))
+
+    def clean_practice_refs(self) -> list[str]:
+        return list(self._checked("practice_refs", lambda v: action_services.clean_practice_refs(_lines(v))))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("started_on"), data.get("completed_on")
+        if start and end and end < start:
+            self.add_error("completed_on", "The action cannot be completed before it started.")
+        return data
+
+
+@admin.register(PolicyAction)
+class PolicyActionAdmin(admin.ModelAdmin):
+    """Curators add and change actions here; every save goes through the actions services, which keep the
+    history of who changed what. Deleting is left to superusers: set an action to "dropped" instead."""
+
+    form = PolicyActionForm
+    list_display = ("title", "country", "status", "responsible", "started_on", "survey")
+    list_filter = ("survey", "status", "country")
+    search_fields = ("title", "responsible", "country")
+    readonly_fields = ("recorded_by", "created_at", "updated_at", "history")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # an action stays with the survey it was recorded for
+        return (*self.readonly_fields, "survey") if obj is not None else tuple(self.readonly_fields)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user: Any = request.user
+        return bool(user.is_active and user.is_superuser)
+
+    def save_model(self, request: HttpRequest, obj: PolicyAction, form: Any, change: bool) -> None:
+        data = {name: form.cleaned_data[name] for name in PolicyActionForm.Meta.fields if name in form.cleaned_data}
+        if change:
+            saved = action_services.update_action(
+                action=obj, changes={k: v for k, v in data.items() if k != "survey"}, changed_by=request.user
+            )
+        else:
+            saved = action_services.record_action(**data, recorded_by=request.user)
+        obj.pk = saved.pk
+        obj.refresh_from_db()

@@ -135,3 +135,38 @@ class SubmissionCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["address", "window"], name="uniq_submission_window")
         ]
+
+
+class PolicyAction(models.Model):
+    """What was done about an obstacle firms reported ("you said, we did"): recorded by curators against a
+    survey, a country and one or more obstacle categories. Written only by ``msmelens.feedback.actions``;
+    ``history`` keeps who changed what and when."""
+
+    PLANNED, IN_PROGRESS, DONE, DROPPED = "planned", "in_progress", "done", "dropped"
+    STATUS_CHOICES = [(PLANNED, "planned"), (IN_PROGRESS, "in progress"), (DONE, "done"), (DROPPED, "dropped")]
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="actions")
+    country = models.CharField(max_length=3, db_index=True)  # ISO 3166-1 alpha-3
+    categories = models.JSONField(default=list)  # obstacle category keys (msmelens.lens.taxonomy.CATEGORIES)
+    categories_key = models.CharField(max_length=300, blank=True)  # "|border_procedures|finance|", to filter
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    responsible = models.CharField(max_length=300)  # who: the body responsible
+    started_on = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=PLANNED, db_index=True)
+    practice_refs = models.JSONField(default=list, blank=True)  # ids or URLs (the practice library comes later)
+    provision_ids = models.JSONField(default=list, blank=True)  # agreement provision ids ("tota-449:...")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = models.JSONField(default=list, blank=True)  # [{"at", "by", "what", "fields"}]
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["survey", "country", "-started_on", "id"]
+        indexes = [models.Index(fields=["survey", "country"], name="feedback_action_country")]
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.title}"
