@@ -366,6 +366,10 @@ def surveys_access(slug: str, access: str) -> None:
     click.echo(f"Survey '{survey.slug}' is now {survey.access}.")
 
 
+from msmelens.cli.feedback_results_commands import changes, results  # noqa: E402 - attached last
+
+feedback.add_command(results)
+feedback.add_command(changes)
 from msmelens.cli.feedback_actions_commands import actions, followup_links  # noqa: E402 - attached last
 
 feedback.add_command(actions)
