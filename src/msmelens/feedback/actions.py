@@ -272,6 +272,17 @@ def actions_by_category(survey: Survey, country: str) -> dict[str, list[PolicyAc
     return out
 
 
+def provision_agreements(provision_ids: Iterable[str]) -> dict[str, str]:
+    """Provision id → lens id of its agreement, for linking to the agreement's page (unknown ids left out)."""
+    ids = list(dict.fromkeys(provision_ids))
+    if not ids:
+        return {}
+    from msmelens.agreements import selectors as agreements
+
+    rows = agreements.provision_list().filter(provision_id__in=ids).values_list("provision_id", "agreement__lens_id")
+    return dict(rows)
+
+
 def countries_with_actions(survey: Survey) -> dict[str, int]:
     """ISO3 code → number of actions recorded for the country in this survey."""
     counts: dict[str, int] = {}

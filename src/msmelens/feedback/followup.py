@@ -6,7 +6,8 @@ every consenting firm of the same country and sector gets the same link, and the
 published (disclosure-controlled) aggregates, never anything about one response. The payload is signed,
 not encrypted: anyone holding the link can read its survey, country and sector, which is what the page shows.
 
-Links do not expire (a firm may come back a year later). To withdraw every link at once, change
+Tokens carry no timestamp and do not expire (a firm may come back a year later), so the same country and
+sector always give the same link. To withdraw every link at once, change
 :data:`SALT` (``...v2``) or the site's secret key; links are rebuilt by ``msmelens feedback followup-links``.
 The operator sends them: the app never sends e-mail.
 """
@@ -16,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import translation
 
 from msmelens.feedback.models import ContactDetail, Survey
 
@@ -42,13 +45,13 @@ class BadToken(ValueError):
 def make_token(*, survey: Survey, country: str, sector: str) -> str:
     """The signed, URL-safe token for a survey, country and sector."""
     payload = {"s": survey.slug, "c": (country or "").upper(), "k": sector or ""}
-    return signing.dumps(payload, salt=SALT, compress=False)
+    return signing.Signer(salt=SALT).sign_object(payload)
 
 
 def read_token(token: str) -> FollowupTarget:
     """The target a token names; raises :class:`BadToken` for anything this site did not sign."""
     try:
-        payload = signing.loads(token, salt=SALT, max_age=None)
+        payload = signing.Signer(salt=SALT).unsign_object(token)
     except signing.BadSignature as exc:
         raise BadToken(str(exc)) from exc
     if not isinstance(payload, dict) or not all(isinstance(payload.get(k), str) for k in ("s", "c", "k")):
@@ -57,9 +60,10 @@ def read_token(token: str) -> FollowupTarget:
 
 
 def link_path(*, survey: Survey, country: str, sector: str) -> str:
-    """The link's path on this site (English; the page offers the other languages)."""
+    """The link's path on this site, in the site's default language (the page offers the others)."""
     token = make_token(survey=survey, country=country, sector=sector)
-    return reverse("feedback:followup", args=[survey.slug, token])
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse("feedback:followup", args=[survey.slug, token])
 
 
 @dataclass(frozen=True, slots=True)
