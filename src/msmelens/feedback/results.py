@@ -290,11 +290,11 @@ def _load(survey: Survey, wave: Wave | None, include_synthetic: bool) -> _Loaded
     codes: dict[str, np.ndarray] = {}
     wave_order = [w.name for w in all_waves]
     for d in DIMENSIONS:
-        values = [raw[d][i] for i in np.flatnonzero(used)]
-        labels[d] = order_labels(d, {v for v in values if v is not None}, wave_order)
+        column = [raw[d][i] for i in np.flatnonzero(used)]
+        labels[d] = order_labels(d, {v for v in column if v is not None}, wave_order)
         lookup = {v: i for i, v in enumerate(labels[d])}
-        codes[d] = np.fromiter((lookup[v] if v is not None else -1 for v in values), dtype=np.int64,
-                               count=len(values))
+        codes[d] = np.fromiter((lookup[v] if v is not None else -1 for v in column), dtype=np.int64,
+                               count=len(column))
     arrays = ResponseArrays(
         labels=labels,
         codes=codes,
