@@ -26,7 +26,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -118,7 +120,7 @@ def pandas_breakdown(arrays: ResponseArrays) -> pd.DataFrame:
     return out
 
 
-def best_of(repeat: int, fn, *args):  # type: ignore[no-untyped-def]
+def best_of(repeat: int, fn: Callable[..., Any], *args: Any) -> tuple[float, Any]:
     best, result = float("inf"), None
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -127,7 +129,7 @@ def best_of(repeat: int, fn, *args):  # type: ignore[no-untyped-def]
     return best, result
 
 
-def compare(cells: list, frame: pd.DataFrame, labels: dict[str, list[str]]) -> tuple[int, float]:
+def compare(cells: list[Any], frame: pd.DataFrame, labels: dict[str, list[str]]) -> tuple[int, float]:
     """Published cells checked against pandas: (cells compared, largest absolute difference)."""
     keyed = frame.set_index(["country", "size_class", "category"])
     worst = 0.0

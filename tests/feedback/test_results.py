@@ -176,3 +176,40 @@ def test_wave_changes_between_two_waves(default_survey):
         wave_changes(survey=default_survey, by=["wave"], from_wave="2026-1", to_wave="2026-2")
     by_wave = survey_results(survey=default_survey, by=["wave"])
     assert [c.group["wave"] for c in by_wave.cells[:: len(CATEGORIES)]] == ["2026-1", "2026-2"]
+
+
+def test_raking_wave_mixed_pooling_and_notes(default_survey):
+    raking = {"type": "raking", "margins": {"location": {"urban": 0.5, "rural": 0.5}}}
+    raked = _wave(default_survey, "2026-1", dt.date(2026, 1, 1), raking)
+    plain = _wave(default_survey, "2026-2", dt.date(2026, 7, 1))
+    when1, when2 = dt.datetime(2026, 1, 3, tzinfo=dt.UTC), dt.datetime(2026, 7, 3, tzinfo=dt.UTC)
+    for i in range(60):  # 60 urban firms, 24 rate finance major; 30 rural firms, all rate it major
+        _submit(default_survey, wave=raked, when=when1, location="urban", obstacle_finance="4" if i < 24 else "1")
+    for _ in range(30):
+        _submit(default_survey, wave=raked, when=when1, location="rural", obstacle_finance="3")
+    for _ in range(40):
+        _submit(default_survey, wave=plain, when=when2, obstacle_finance="0")
+    first = survey_results(survey=default_survey, wave="2026-1")
+    assert (first.weighted, first.weighting) == (True, "raking")
+    # raked to half urban, half rural: 0.5 * 24/60 + 0.5 * 1 = 0.7 (unweighted it would be 54/90 = 0.6)
+    assert _cell(first, "finance").share_major == pytest.approx(0.7)
+    pooled = survey_results(survey=default_survey)
+    assert (pooled.weighted, pooled.weighting, pooled.n_responses) == (False, "mixed", 130)
+    # each wave's weights scaled to its respondents: (0.7 * 90 + 0 * 40) / 130
+    assert _cell(pooled, "finance").share_major == pytest.approx(0.7 * 90 / 130)
+
+
+def test_strata_without_population_count_are_left_out_with_a_note(default_survey):
+    design = {"type": "poststratification", "strata": ["country"],
+              "population": [{"country": "PER", "count": 5000}]}
+    wave = _wave(default_survey, "2026-1", dt.date(2026, 1, 1), design)
+    when = dt.datetime(2026, 1, 3, tzinfo=dt.UTC)
+    for _ in range(35):
+        _submit(default_survey, wave=wave, when=when)
+    for _ in range(3):
+        _submit(default_survey, wave=wave, when=when, country="KEN")
+    table = survey_results(survey=default_survey, wave="2026-1", by=["country"])
+    assert table.n_responses == 35
+    assert table.notes == [
+        "Wave 2026-1: 3 responses in strata without a population count (country) were left out."]
+    assert {c.group["country"] for c in table.cells} == {"PER"}
