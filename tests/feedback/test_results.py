@@ -213,3 +213,9 @@ def test_strata_without_population_count_are_left_out_with_a_note(default_survey
     assert table.notes == [
         "Wave 2026-1: 3 responses in strata without a population count (country) were left out."]
     assert {c.group["country"] for c in table.cells} == {"PER"}
+
+
+def test_a_survey_without_responses_gives_an_empty_table(default_survey):
+    table = survey_results(survey=default_survey, by=["country", "size_class"])
+    assert (table.cells, table.biggest, table.n_responses, table.weighting) == ([], [], 0, "unweighted")
+    assert table.to_dict()["cells"] == []
