@@ -67,6 +67,11 @@ def _text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", fragment))
 
 
+def _figures_only(fragment: str) -> str:
+    """The text of table rows without the reasons (which name thresholds such as "fewer than 5 answers")."""
+    return _text(re.sub(r'<br><span class="muted">[^<]*</span>', "", fragment))
+
+
 def _figures_row(fragment: str, key: str) -> str:
     match = re.search(rf'<tr class="[a-z]+" data-key="{key}">(.*?)</tr>', fragment, re.S)
     assert match, f"no figures row for {key}"
@@ -74,14 +79,17 @@ def _figures_row(fragment: str, key: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("prefix", "heading", "border", "switch"),
+    ("prefix", "heading", "border", "switch", "responses"),
     [
-        ("", "Obstacle ranking", "Border procedures", "Show the figures"),
-        ("/fr", "Classement des obstacles", "Procédures aux frontières", "Afficher les chiffres"),
-        ("/es", "Clasificación de los obstáculos", "Procedimientos en frontera", "Mostrar las cifras"),
+        ("", "Obstacle ranking", "Border procedures", "Show the figures", "<b>183</b> responses"),
+        ("/fr", "Classement des obstacles", "Procédures aux frontières", "Afficher les chiffres",
+         "<b>183</b> réponses"),
+        ("/es", "Clasificación de los obstáculos", "Procedimientos en frontera", "Mostrar las cifras",
+         "<b>183</b> respuestas"),
     ],
 )
-def test_the_page_speaks_three_languages(client, three_countries, prefix, heading, border, switch) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_speaks_three_languages(client, three_countries, prefix, heading, border, switch,  # type: ignore[no-untyped-def]
+                                         responses) -> None:
     response = client.get(prefix + URL)
     assert response.status_code == 200
     page = response.content.decode()
@@ -89,7 +97,7 @@ def test_the_page_speaks_three_languages(client, three_countries, prefix, headin
     assert border in page
     assert switch in page
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and "<title id=" in page and "<desc id=" in page
-    assert "183" in _text(_section(page, 'id="summary"', "</ul>"))  # responses counted, said in the header
+    assert responses in _section(page, 'id="summary"', "</ul>")  # responses counted, said in the header
     assert 'id="synthetic-banner"' not in page
 
 
@@ -110,16 +118,17 @@ def test_a_suppressed_group_shows_no_figure_in_table_or_chart(client, three_coun
     assert response.status_code == 200
     page = response.content.decode()
     groups = _section(page, 'id="groups"', "</section>")
-    kenya = _section(groups, 'data-group="KEN"', "</details>")
+    kenya = _section(groups, '<tbody data-group="KEN">', "</tbody>")
     assert "Kenya" in _text(kenya)
-    text = _text(_section(kenya, "<tbody>", "</tbody>"))
+    assert "fewer than 5 answers" in kenya  # the reason, translated from the results' own
+    text = _figures_only(kenya.split("</tr>", 1)[1])  # the rows below the group's name
     assert "Not shown (too few answers)" in text and "Border procedures" in text
     assert re.search(r"\d", text) is None  # no share, no interval, no n: not a single digit
     assert "100%" not in kenya
     svg_row = _section(groups, '<g class="row" data-key="KEN">', "</g>")
     assert "data-value" not in svg_row and "%" not in _text(svg_row)
     assert re.search(r"\d", _text(svg_row)) is None
-    peru = _section(groups, 'data-group="PER"', "</details>")
+    peru = _section(groups, '<tbody data-group="PER">', "</tbody>")
     row = _text(_figures_row(peru, "border_procedures"))
     assert "50%" in row and "100" in row  # Peru's own figures are published
     assert 'href="/surveys/msme-trade-obstacles/results/PER/"' in groups  # the country name links its page
@@ -140,7 +149,7 @@ def test_country_page_and_a_country_without_shown_figures(client, three_countrie
     ranking = _section(body, 'id="ranking"', "</section>")
     assert 'class="bar"' not in ranking and "data-value" not in ranking
     assert ranking.count('class="not-shown"') == len(CATEGORIES)
-    assert re.search(r"\d", _text(_section(ranking, "<tbody>", "</tbody>"))) is None
+    assert re.search(r"\d", _figures_only(_section(ranking, "<tbody>", "</tbody>"))) is None
 
 
 def test_change_between_waves_appears_with_two_waves(client, default_survey) -> None:  # type: ignore[no-untyped-def]

@@ -51,8 +51,8 @@ def _caution() -> str:
 
 def _row_label(x: float, y: float, bar: Bar, extra: str = "") -> str:
     text = (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="14" fill="#1d2630">{escape(bar.label)}'
-        + (f'<tspan font-size="12" fill="{MUTED}" font-style="italic"> · {escape(extra)}</tspan>' if extra else "")
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="13" fill="#1d2630">{escape(bar.label)}'
+        + (f'<tspan font-size="11.5" fill="{MUTED}" font-style="italic"> · {escape(extra)}</tspan>' if extra else "")
         + "</text>"
     )
     return f'<a href="{escape(bar.link)}">{text}</a>' if bar.link else text
@@ -79,8 +79,8 @@ def interval_bars(bars: Sequence[Bar], *, title: str, desc: str, css_class: str 
     """Horizontal bars of shares (0..1) with their 95% interval drawn as a whisker, label above each bar so
     long names fit on a phone. Suppressed rows get an empty dashed slot and no number; flagged rows a lighter
     bar and the words "interpret with caution"."""
-    width, left, right, top = 480, 8, 48, 26
-    row_h, bar_h = 46, 16
+    width, left, right, top = 360, 4, 40, 24
+    row_h, bar_h = 44, 15
     plot_w = width - left - right
     height = top + row_h * len(bars) + 6
     _, out = _open(width, height, title, desc, f"results-chart {css_class}")
@@ -135,7 +135,7 @@ def group_grid(
 ) -> str:
     """A compact groups × categories grid of shares: darker = more firms rating it a major obstacle. A
     suppressed cell is hatched grey with a dash and no number; a flagged one carries an asterisk."""
-    left, top, cell_w, cell_h = 132, 112, 44, 26
+    left, top, cell_w, cell_h = 164, 112, 44, 26
     width = left + cell_w * max(len(col_labels), 1) + 70  # room for the slanted column labels
     height = top + cell_h * len(row_labels) + 8
     _, out = _open(width, height, title, desc, "results-chart group-grid")
@@ -152,9 +152,9 @@ def group_grid(
         )
     for i, label in enumerate(row_labels):
         y = top + i * cell_h
-        short = label if len(label) <= 20 else label[:19] + "…"
+        short = label if len(label) <= 23 else label[:22] + "…"
         text = (
-            f'<text x="{left - 8}" y="{y + cell_h / 2 + 4:.1f}" font-size="12" text-anchor="end" '
+            f'<text x="{left - 6}" y="{y + cell_h / 2 + 4:.1f}" font-size="11.5" text-anchor="end" '
             f'fill="#1d2630">{escape(short)}<title>{escape(label)}</title></text>'
         )
         link = row_links[i] if row_links and i < len(row_links) else None
@@ -197,8 +197,8 @@ def points(value: float) -> str:
 def change_bars(bars: Sequence[Bar], *, title: str, desc: str) -> str:
     """Differences between two waves (in share points) as bars from a zero line, each with its 95% interval
     and the plain-words verdict (clearly up, clearly down, no clear change). Suppressed rows: an empty slot."""
-    width, left, right, top = 480, 8, 8, 26
-    row_h, bar_h = 46, 16
+    width, left, right, top = 360, 4, 4, 24
+    row_h, bar_h = 44, 15
     plot_w = width - left - right
     height = top + row_h * len(bars) + 6
     reach = 0.1
@@ -206,7 +206,7 @@ def change_bars(bars: Sequence[Bar], *, title: str, desc: str) -> str:
         for v in (bar.value, bar.low, bar.high):
             if v is not None and bar.status != "suppressed":
                 reach = max(reach, abs(v))
-    reach = min(1.0, (int(reach * 20) + 1) / 20)  # round up to the next 5 points
+    reach = min(1.0, (int(reach * 10) + 1) / 10)  # round up to the next 10 points: ticks every 5 or more
 
     def xpos(v: float) -> float:
         return left + plot_w * (max(-reach, min(reach, v)) + reach) / (2 * reach)
@@ -246,7 +246,7 @@ def change_bars(bars: Sequence[Bar], *, title: str, desc: str) -> str:
             out.append(_whisker(xpos(bar.low), xpos(bar.high), by + bar_h / 2))
         text_x = xpos(bar.high if bar.high is not None else bar.value) + 5
         anchor = "start"
-        if text_x > width - 50:
+        if text_x > width - 46:
             text_x, anchor = xpos(bar.low if bar.low is not None else bar.value) - 5, "end"
         out.append(
             f'<text class="value" x="{text_x:.1f}" y="{by + bar_h - 3}" font-size="12" text-anchor="{anchor}" '

@@ -72,6 +72,29 @@ DIRECTION_LABELS = {
 }
 
 
+# the plain-English reasons of ``disclosure.REASONS``, in the page's language (an unknown reason is not shown)
+REASON_LABELS = {
+    "fewer than 5 respondents": gettext_lazy("fewer than 5 answers"),
+    "too few respondents once weighted (effective sample size under 30)": gettext_lazy(
+        "too few answers once weighted (effective sample size under 30)"
+    ),
+    "too uncertain: the 95% interval is 30 percentage points wide or more": gettext_lazy(
+        "too uncertain: the interval is 30 points wide or more"
+    ),
+    "too uncertain: the 95% interval is wider than 130% of the estimate": gettext_lazy(
+        "too uncertain: the interval is wide compared with the figure"
+    ),
+    "interpret with caution: the 95% interval is wide compared with the share not in the figure": gettext_lazy(
+        "the interval is wide compared with the rest of the firms"
+    ),
+    "interpret with caution: fewer than 8 degrees of freedom": gettext_lazy("fewer than 8 degrees of freedom"),
+    "interpret with caution: the estimate is 0% or 100%": gettext_lazy("the figure is 0% or 100%"),
+    "suppressed so that the suppressed cell cannot be worked out from the others": gettext_lazy(
+        "hidden so that another hidden figure cannot be worked out"
+    ),
+}
+
+
 class _BadRequest(Exception):
     """A request the page cannot answer: shown as a plain message with its status (400 or 404)."""
 
@@ -171,6 +194,7 @@ def _figure_row(cell: dict[str, Any], label: str) -> dict[str, Any]:
         "label": label,
         "status": cell["status"],
         "status_label": _status_label(cell["status"]),
+        "reason": str(REASON_LABELS.get(cell.get("reason") or "", "")),
         "hidden": cell["status"] == SUPPRESSED,
         "share": cell.get("share_major", cell.get("share")),
         "low": ci[0] if ci else None,
@@ -213,7 +237,12 @@ def _url(name: str, args: Sequence[str], params: dict[str, str | None]) -> str:
 
 
 def _groups_section(
-    survey: Survey, q: Query, fixed: dict[str, str], labels: Labels, keep: dict[str, str | None]
+    survey: Survey,
+    q: Query,
+    fixed: dict[str, str],
+    labels: Labels,
+    keep: dict[str, str | None],
+    wave_names: list[str],
 ) -> dict[str, Any]:
     """The breakdown by ``q.by``: one figures table per group, and a compact groups × categories grid."""
     assert q.by is not None
@@ -228,8 +257,11 @@ def _groups_section(
     for cell in table["biggest_obstacle"]:
         if _in(cell["group"], fixed):
             biggest.setdefault(str(cell["group"].get(q.by, "")), []).append(cell)
-    groups = sorted(cells, key=lambda v: labels.value(q.by or "", v).casefold())
-    items = []
+    if q.by == "country":  # countries by their name in the page's language
+        groups = sorted(cells, key=lambda v: labels.value("country", v).casefold())
+    else:  # size classes from micro to large, waves in time order, others alphabetical
+        groups = results.order_labels(q.by, set(cells), wave_names)
+    items: list[dict[str, Any]] = []
     for value in groups:
         link = None
         if q.by == "country" and not fixed and is_known(value):
@@ -248,14 +280,14 @@ def _groups_section(
     for item in items:
         by_key = {r["key"]: r for r in item["rows"]}
         grid.append([_bar(by_key[k]) if k in by_key else None for k in CATEGORIES])
-    dimension = str(DIMENSION_LABELS[q.by])
+    dimension = str(DIMENSION_LABELS[q.by]).lower()
     chart = charts.group_grid(
         [i["label"] for i in items],
         [i["key"] for i in items],
         col_labels,
         grid,
         title=_("Share of firms rating each obstacle major or very severe, by %(dimension)s")
-        % {"dimension": dimension.lower()},
+        % {"dimension": dimension},
         desc=_(
             "One row per group, one column per obstacle; darker cells mean more firms rate it a major obstacle. "
             "Hatched cells are not shown because too few firms answered. The figures are in the table below."
@@ -352,7 +384,7 @@ def _page(request: HttpRequest, slug: str, iso3: str | None) -> HttpResponse:
         cells = [c for c in overall["cells"] if _in(c["group"], fixed)]
         rows = _category_rows(cells)
         biggest = _biggest_rows(c for c in overall["biggest_obstacle"] if _in(c["group"], fixed))
-        groups = _groups_section(survey, q, fixed, labels, keep) if q.by else None
+        groups = _groups_section(survey, q, fixed, labels, keep, wave_names) if q.by else None
         changes = _changes_section(survey, q, fixed, wave_names)
     except results.ResultsError as exc:
         return _error(request, 400, str(exc), survey)
@@ -391,9 +423,11 @@ def _page(request: HttpRequest, slug: str, iso3: str | None) -> HttpResponse:
         "wave_names": wave_names,
         "dimensions": [(d, str(DIMENSION_LABELS[d])) for d in allowed],
         "rows": rows,
+        "ranked": ranking,
         "any_shown": any(not r["hidden"] for r in rows),
         "ranking_chart": mark_safe(ranking_chart),
         "biggest": biggest,
+        "biggest_ranked": _ranked(biggest),
         "biggest_chart": mark_safe(biggest_chart),
         "groups": groups,
         "changes": changes,
