@@ -25,6 +25,8 @@ EXPECTED_PATHS = {
     "/api/v1/surveys/{slug}",
     "/api/v1/surveys/{slug}/form.xml",
     "/api/v1/surveys/{slug}/responses",
+    "/api/v1/surveys/{slug}/results",
+    "/api/v1/surveys/{slug}/changes",
 }
 
 
