@@ -8,7 +8,7 @@ CORPUS ?= ../shared/tota/xml
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/msmelens
 STAMP := $(VENV)/.installed
 
-.PHONY: up test test-sqlite test-postgres lint bench bench-web bench-feedback install system-deps docs clean
+.PHONY: up test test-sqlite test-postgres lint bench bench-web bench-feedback bench-results install system-deps docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("MSME Lens needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -52,6 +52,9 @@ bench-web: $(STAMP)
 
 bench-feedback: $(STAMP)
 	$(BIN)/python bench/bench_feedback.py --pg-url "$(PG_URL)"
+
+bench-results: $(STAMP)
+	$(BIN)/python bench/bench_results.py
 
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_cli_docs.py
