@@ -49,6 +49,8 @@ def test_every_survey_operation_is_fuzzed() -> None:
         "/api/v1/surveys/{slug}",
         "/api/v1/surveys/{slug}/form.xml",
         "/api/v1/surveys/{slug}/responses",
+        "/api/v1/surveys/{slug}/results",
+        "/api/v1/surveys/{slug}/changes",
     }
     assert "post" in SURVEY_PATHS["/api/v1/surveys/{slug}/responses"]
 

@@ -20,7 +20,7 @@ from msmelens import __version__
 from msmelens.api import docs_page
 from msmelens.api.docs_page import LocalSwagger
 from msmelens.api.errors import ApiError, error_response, install_handlers
-from msmelens.api.routers import agreements, countries, lens, overview, provisions, search, surveys
+from msmelens.api.routers import agreements, countries, lens, overview, practices, provisions, search, surveys
 from msmelens.api.routers.survey_results import router as survey_results_router
 
 DESCRIPTION = """\
@@ -96,6 +96,7 @@ api.add_router("/search", search.router)
 api.add_router("/countries", countries.router)
 api.add_router("/lens", lens.router)
 api.add_router("/surveys", surveys.router)
+api.add_router("/practices", practices.router)
 api.add_router("/surveys", survey_results_router)
 api.add_router("", overview.router)
 api.add_router("", docs_page.router)

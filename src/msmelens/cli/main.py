@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from msmelens import __version__
-from msmelens.cli import feedback_commands, lens_commands, platform_commands
+from msmelens.cli import feedback_commands, lens_commands, platform_commands, practices_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,5 +24,6 @@ def cli() -> None:
 
 cli.add_command(lens_commands.lens)
 cli.add_command(feedback_commands.feedback)
+cli.add_command(practices_commands.practices)
 for command in platform_commands.COMMANDS:
     cli.add_command(command)

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "msmelens.countries",
     "msmelens.accounts",
     "msmelens.feedback",
+    "msmelens.practices",
+    "simple_history",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("msmelens.agreements.urls")),  # /, /agreements/, /compare/, /search/, /analyze/
     path("countries/", include("msmelens.countries.urls")),
     path("surveys/", include("msmelens.feedback.urls")),
+    path("practices/", include("msmelens.practices.urls")),
+    path("what-works/", include("msmelens.practices.whatworks_urls")),
     prefix_default_language=False,  # English at /, French at /fr/, Spanish at /es/
 )
 

@@ -1,0 +1,3 @@
+"""Contributors' proposals and curators' review, edit, versions and restore pages (to be written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The library's public pages (to be written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""/what-works/<category>/ (to be written)."""
+
+app_name = "whatworks"
+urlpatterns: list = []
