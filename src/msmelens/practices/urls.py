@@ -3,4 +3,5 @@
 from msmelens.practices import editing_urls, library_urls
 
 app_name = "practices"
-urlpatterns = library_urls.urlpatterns + editing_urls.urlpatterns
+# editing first: its literal paths (propose/, review/, sign-in/) must not be taken for a practice slug
+urlpatterns = editing_urls.urlpatterns + library_urls.urlpatterns
