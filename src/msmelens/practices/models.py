@@ -46,7 +46,11 @@ class Practice(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    history = HistoricalRecords(excluded_fields=["countries_key", "obstacles_key", "target_groups_key", "search_text"])
+    # the reason is text, not simple-history's 100 characters: a curator's note or the fields an import changed
+    history = HistoricalRecords(
+        excluded_fields=["countries_key", "obstacles_key", "target_groups_key", "search_text"],
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         ordering = ["slug"]
