@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +16,9 @@ from msmelens.agreements.labels import category_label
 from msmelens.agreements.models import Agreement
 from msmelens.countries import selectors
 from msmelens.lens.taxonomy import CATEGORIES
+from msmelens.practices import selectors as practice_selectors
+from msmelens.practices.brief import practice_item
+from msmelens.practices.brief_views import practice_url
 from msmelens.web import charts
 
 
@@ -26,6 +30,35 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
     if isinstance(obj, dict):
         return obj.get(name, default)
     return getattr(obj, name, default)
+
+
+def practice_timeline(iso3: str, language: str) -> dict[str, Any]:
+    """The country's published practices for the timeline: oldest first, each with its years and the offset
+    and width (in % of the span from the earliest start to this year) of its bar; ongoing ones run to this
+    year and are marked open-ended; a record without a start year gets no bar."""
+    this_year = dt.date.today().year
+    items = [
+        practice_item(p, language)
+        for p in practice_selectors.practices_for_country(iso3)
+        if getattr(p, "status", "published") == "published"
+    ]
+    items.sort(key=lambda p: (p.start_year is None, p.start_year or 0, p.title.casefold(), p.slug))
+    starts = [p.start_year for p in items if p.start_year]
+    first = min(starts, default=this_year)
+    last = max([this_year, *[p.end_year or 0 for p in items], *starts])
+    span = max(1, last - first + 1)
+    rows = []
+    for p in items:
+        bar = None
+        if p.start_year:
+            end = p.end_year or last
+            bar = {
+                "left": round(100 * (p.start_year - first) / span, 2),
+                "width": round(max(1.5, 100 * (max(end, p.start_year) - p.start_year + 1) / span), 2),
+                "open": p.end_year is None,
+            }
+        rows.append({"practice": p, "url": practice_url(p.slug), "bar": bar})
+    return {"rows": rows, "first": first, "last": last}
 
 
 def country_list(request: HttpRequest) -> HttpResponse:
@@ -77,5 +110,6 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
         "rows": rows,
         "category_labels": [category_label(c) for c in CATEGORIES],
         "chart": mark_safe(chart),
+        "timeline": practice_timeline(code, _lang()),
     }
     return render(request, "msmelens/country_detail.html", context)
