@@ -190,6 +190,15 @@ def update_practice(*, practice: Practice, data: Mapping[str, Any], expected_ver
     return _save(current, user=user, reason=text)
 
 
+def conflict_for(*, practice: Practice, data: Mapping[str, Any], expected_version: int) -> EditConflict | None:
+    """The conflict an editor's save from ``expected_version`` would meet now, or None (writes nothing): lets
+    a form say so before saving, with the editor's text still in it."""
+    current = Practice.objects.get(pk=practice.pk)
+    if int(expected_version) == current.version:
+        return None
+    return _conflict(current, expected_version, _merged(current, data))
+
+
 def _conflict(current: Practice, expected_version: int, yours: Mapping[str, Any]) -> EditConflict:
     latest = current.history.order_by("-history_date", "-history_id").first()
     base = current.history.filter(version=expected_version).order_by("-history_id").first()
