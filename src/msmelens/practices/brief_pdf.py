@@ -225,7 +225,7 @@ def _obstacles_section(brief: Brief, st: dict[str, ParagraphStyle]) -> list[Any]
     out.append(_p(_("Share of firms calling each obstacle major or very severe in the survey “%(survey)s”, with "
                     "its 95%% interval.") % {"survey": brief.survey_title}, st["body"]))
     out.append(obstacle_drawing(brief))
-    rows: list[list[Any]] = [[_p(_("Obstacle"), st["cell"]), _("Major or very severe"), _("95% interval"),
+    rows: list[list[Any]] = [[_p(_("Obstacle"), st["cell"]), _("Major or very severe"), _("95%% interval") % {},
                               _("Answers")]]
     for o in brief.obstacles:
         if o.published:

@@ -74,9 +74,10 @@ def _obstacle_chart(brief: Brief) -> str:
         bars,
         title=_("Obstacles reported by firms in %(country)s") % {"country": brief.name},
         desc=_(
-            "Share of firms calling each obstacle major or very severe, with its 95% interval. Figures held "
+            "Share of firms calling each obstacle major or very severe, with its 95%% interval. Figures held "
             "back for too few answers are drawn as empty slots without a number."
-        ),
+        )
+        % {},
     )
 
 
