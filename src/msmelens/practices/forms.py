@@ -20,19 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from msmelens.agreements import labels
 from msmelens.lens.taxonomy import CATEGORIES
+from msmelens.practices.records import DESIGNS, INSTRUMENTS, OUTCOME_KEYS, SOURCE_KEYS
 
-SCOPES = ("national", "regional", "global")
-INSTRUMENTS = (
-    "single_window", "trade_information_portal", "postal_export_scheme", "simplified_customs_regime",
-    "authorised_economic_operator", "export_promotion_services", "export_training_and_coaching",
-    "matching_grant", "credit_guarantee", "supply_chain_finance", "trade_finance_facility", "digital_payments",
-    "ecommerce_enablement", "business_registration_reform", "regulatory_simplification", "procurement_access",
-    "sme_chapter_or_contact_point", "data_and_dialogue", "other",
-)
-TARGET_GROUPS = ("micro", "small", "medium", "women_owned", "youth", "rural", "informal", "all_firms")
-DESIGNS = ("monitoring", "before_after", "comparison_group", "quasi_experimental", "randomised")
-OUTCOME_KEYS = ("indicator", "value", "unit", "baseline", "year", "design", "note")
-SOURCE_KEYS = ("title", "publisher", "year", "url")
 TRANSLATED = ("fr", "es")
 ISO3 = re.compile(r"^[A-Z]{3}$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -252,14 +241,16 @@ class PracticeForm(forms.Form):
             self.add_error("end_year", _("The end year must not be before the start year."))
         return data
 
-    def to_record(self) -> dict[str, Any]:
-        """The cleaned form as a record in the seed file's shape (what the services take)."""
+    def to_record(self, *, slug: str | None = None, original_language: str = "en") -> dict[str, Any]:
+        """The cleaned form as a record in the seed file's shape (what the services take); ``slug`` is the
+        record's identifier when the form has no ``slug`` field (an edit)."""
         d = self.cleaned_data
         translations = {
             lang: {k: d[f"{k}_{lang}"].strip() for k in ("title", "summary") if d.get(f"{k}_{lang}", "").strip()}
             for lang in TRANSLATED
         }
         record: dict[str, Any] = {
+            "id": d["slug"] if self.new else slug, "original_language": original_language,
             "title": d["title"].strip(), "summary": d["summary"].strip(),
             "translations": {lang: t for lang, t in translations.items() if t},
             "countries": d["countries"], "scope": d["scope"], "start_year": d.get("start_year"),
@@ -268,8 +259,6 @@ class PracticeForm(forms.Form):
             "outcomes": d["outcomes"], "evidence_level": d.get("evidence_level"), "sources": d["sources"],
             "verified": bool(d.get("verified")),
         }
-        if self.new:
-            record = {"id": d["slug"], **record}
         return record
 
 
