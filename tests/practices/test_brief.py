@@ -4,6 +4,7 @@ submission service."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -185,3 +186,26 @@ def test_country_page_shows_practices_timeline_and_brief_links(sample_db, seeded
                                                        if p.start_year)
     # Japan is a party too, but no seed practice is Japanese
     assert "The library holds no practice from this country yet." in client.get("/countries/JPN/").content.decode()
+
+
+def test_timeline_bars_run_from_start_year_and_ongoing_ones_are_open_ended(sample_db, seeded, client):
+    html = client.get("/countries/MEX/").content.decode()
+    timeline = html[html.index('id="practices-timeline"'):]
+    practices = practice_selectors.practices_for_country("MEX")
+    dated = [p for p in practices if p.start_year]
+    assert len(dated) >= 3
+    assert re.findall(r'data-practice="([^"]+)"', timeline) == [p.slug for p in practices]
+    assert [p.start_year for p in dated] == sorted(p.start_year for p in dated)
+    first = dated[0].start_year
+    last = max([dt.date.today().year, *[p.end_year or 0 for p in practices], *[p.start_year for p in dated]])
+    span = last - first + 1
+    bars = re.findall(r'<li data-practice="([^"]+)".*?<div style="margin-left:([\d.]+)%;width:([\d.]+)%', timeline,
+                      re.S)
+    assert [b[0] for b in bars] == [p.slug for p in dated]
+    for (slug, left, width), p in zip(bars, dated, strict=True):
+        assert float(left) == pytest.approx(100 * (p.start_year - first) / span, abs=0.01), slug
+        end = p.end_year or last
+        assert float(width) == pytest.approx(max(1.5, 100 * (end - p.start_year + 1) / span), abs=0.01), slug
+        if p.end_year is None:
+            assert f"{p.start_year}–ongoing" in timeline
+    assert float(bars[0][1]) == 0.0
