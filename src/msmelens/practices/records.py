@@ -111,7 +111,7 @@ class RecordInvalid(ValueError):
     def __init__(self, problems: list[Problem], slug: str | None = None) -> None:
         self.problems = problems
         self.slug = slug
-        super().__init__("; ".join(str(p) for p in problems))
+        super().__init__("; ".join(str(p).rstrip(".") for p in problems) + ".")
 
 
 # --- small converters (CSV cells arrive as text) -------------------------------------------------------------
