@@ -44,7 +44,7 @@ from msmelens.practices.forms import (
     initial_from_record,
     target_group_labels,
 )
-from msmelens.practices.records import RecordInvalid, record_of
+from msmelens.practices.records import OUTCOME_KEYS, SOURCE_KEYS, RecordInvalid, record_of
 
 CURATOR_PERM = "practices.publish_practice"
 CONTRIBUTOR_PERM = "practices.propose_practice"
@@ -151,8 +151,12 @@ def as_text(field: str, value: Any) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         return ", ".join(value)
+    if field in ("outcomes", "sources") and isinstance(value, list):
+        keys = OUTCOME_KEYS if field == "outcomes" else SOURCE_KEYS
+        value = [{k: row.get(k) for k in keys} if isinstance(row, dict) else row for row in value]
+        return json.dumps(value, ensure_ascii=False, indent=2)  # the record's key order (PostgreSQL reorders)
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, indent=2)
+        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
     return str(value)
 
 
