@@ -339,3 +339,54 @@ def test_display_text_falls_back_to_the_original(seeded, curator):
     assert selectors.display_text(translated, "es-419")[2] is False
     assert "resume" in translated.search_text
     assert record_of(translated)["translations"] == {"fr": {"title": "FAMEX : subventions", "summary": "Résumé."}}
+
+
+# --- the admin saves through the services -------------------------------------------------------------
+
+
+def _admin_post(practice: Practice, **changes) -> dict:
+    record = record_of(practice)
+    data = {name: json.dumps(record[name]) for name in ("countries", "obstacles", "target_groups", "outcomes",
+                                                         "sources")}
+    data.update({"title": record["title"], "summary": record["summary"], "original_language": "en",
+                 "translations": "{}", "scope": record["scope"], "start_year": record["start_year"] or "",
+                 "end_year": record["end_year"] or "", "implementer": record["implementer"],
+                 "instrument": record["instrument"], "evidence_level": record["evidence_level"] or "",
+                 "verified": "on" if record["verified"] else "", "expected_version": practice.version,
+                 "reason": "edited in the admin"})
+    data.update(changes)
+    return {k: v for k, v in data.items() if v != "" or k in ("reason",)}
+
+
+def test_admin_saves_through_the_services_with_reason_and_version_check(seeded, curator, second_curator, client):
+    curator.is_staff = True
+    curator.save()
+    client.force_login(curator)
+    practice = Practice.objects.get(slug=SLUG)
+    url = f"/admin/practices/practice/{practice.pk}/change/"
+    assert client.get(url).status_code == 200
+    opened = _admin_post(practice, title="FAMEX (edited in the admin)")
+
+    missing_reason = client.post(url, {**opened, "reason": ""})
+    assert missing_reason.status_code == 200 and Practice.objects.get(slug=SLUG).version == 1
+
+    bad = client.post(url, {**opened, "instrument": "teleportation"})
+    assert bad.status_code == 200 and "teleportation" in bad.content.decode()
+    assert Practice.objects.get(slug=SLUG).version == 1
+
+    services.update_practice(practice=practice, data={"summary": "Changed meanwhile."}, expected_version=1,
+                             user=second_curator, reason="meanwhile")
+    conflict = client.post(url, opened)  # the form was opened at version 1
+    page = conflict.content.decode()
+    assert conflict.status_code == 200 and "bea-curator" in page and "FAMEX (edited in the admin)" in page
+    stored = Practice.objects.get(slug=SLUG)
+    assert (stored.version, stored.summary, stored.title) == (2, "Changed meanwhile.", practice.title)
+
+    saved = client.post(url, _admin_post(stored, title="FAMEX (edited in the admin)"))
+    assert saved.status_code == 302
+    stored = Practice.objects.get(slug=SLUG)
+    assert (stored.version, stored.title, stored.summary) == (3, "FAMEX (edited in the admin)", "Changed meanwhile.")
+    latest = selectors.versions(stored)[0]
+    assert (latest.user, latest.reason, latest.changed_fields) == ("carla-curator", "edited in the admin", ["title"])
+    history = client.get(f"/admin/practices/practice/{stored.pk}/history/")
+    assert history.status_code == 200 and "edited in the admin" in history.content.decode()
