@@ -154,6 +154,16 @@ def test_form_errors_name_the_row_and_keep_the_text(record: Practice, curator: A
     assert record.version == 1
 
 
+def test_an_edit_without_its_starting_version_is_refused(record: Practice, curator: Any) -> None:
+    post = form_post(record, title="Blind save")
+    del post["expected_version"]
+    response = signed_in(curator).post(reverse("practices:edit", args=[record.slug]), post)
+    assert response.status_code == 400
+    assert "does not say which version you started from" in response.content.decode()
+    record.refresh_from_db()
+    assert (record.title, record.version) == ("Export desk for small firms", 1)
+
+
 def test_a_reason_is_required(record: Practice, curator: Any) -> None:
     response = signed_in(curator).post(reverse("practices:edit", args=[record.slug]),
                                        form_post(record, title="New title", reason=""))

@@ -296,8 +296,11 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "practices/edit.html", {"practice": practice, "form": form})
     form = PracticeForm(request.POST)
     conflict = None
+    if form.is_valid() and not form.cleaned_data.get("expected_version"):
+        form.add_error(None, _("This form does not say which version you started from, so it cannot be checked "
+                               "against newer saves. Copy your text, open the edit page again and paste it."))
     if form.is_valid():
-        expected = form.cleaned_data.get("expected_version") or practice.version
+        expected = form.cleaned_data["expected_version"]
         data = form.to_record(slug=practice.slug, original_language=practice.original_language or "en")
         try:
             saved = services.update_practice(practice=practice, data=data, expected_version=expected,
