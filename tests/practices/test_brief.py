@@ -115,7 +115,7 @@ def test_brief_page_in_english_and_french(answered, seeded, client):
     assert "Country brief: Peru" in html
     assert "Trans-Pacific Partnership" in html
     for slug in PER_PRACTICES:
-        assert f'data-practice="{slug}"' in html
+        assert f'data-practice="{slug}"' in html and f'href="/practices/{slug}/"' in html
     row = re.search(r'<tr data-category="skills" data-status="suppressed">(.*?)</tr>', html, re.S)
     assert row is not None and "Not enough answers" in row.group(1) and "%" not in row.group(1)
     row = re.search(r'<tr data-category="border_procedures" data-status="(shown|flagged)">(.*?)</tr>', html, re.S)

@@ -41,6 +41,7 @@ from msmelens.feedback.result_types import FLAGGED, SHOWN
 from msmelens.lens.taxonomy import CATEGORIES
 from msmelens.practices import evidence
 from msmelens.practices import selectors as practice_selectors
+from msmelens.practices.views import instrument_label  # the library's translated instrument names
 
 DEFAULT_SURVEY = "msme-trade-obstacles"
 MAX_ELSEWHERE = 3
@@ -175,10 +176,6 @@ def _outcome(raw: dict[str, Any]) -> dict[str, Any]:
     return {**raw, "design_label": str(DESIGN_LABELS[design]) if design in DESIGN_LABELS else design}
 
 
-def _instrument_label(key: str) -> str:
-    return (key or "other").replace("_", " ").capitalize()
-
-
 def practice_item(practice: Any, language: str) -> PracticeItem:
     """The brief's view of one practice (title and summary through ``display_text``, in ``language``)."""
     title, summary, is_translated = practice_selectors.display_text(practice, language)
@@ -193,7 +190,7 @@ def practice_item(practice: Any, language: str) -> PracticeItem:
         start_year=practice.start_year,
         end_year=practice.end_year,
         instrument=practice.instrument,
-        instrument_label=_instrument_label(practice.instrument),
+        instrument_label=instrument_label(practice.instrument),
         obstacles=list(practice.obstacles or []),
         evidence_level=practice.evidence_level,
         evidence_label=evidence.level_name(practice.evidence_level),
