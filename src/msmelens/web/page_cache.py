@@ -18,14 +18,17 @@ from msmelens.web.cache import cache_key, data_version
 CACHEABLE_STATUSES = frozenset({200, 404})
 MAX_CACHED_BYTES = 2 * 1024 * 1024
 # feedback: survey lists and forms change without a data version, and OpenRosa answers depend on who asks
-SKIPPED_PREFIXES = ("/admin/", "/static/", "/i18n/", "/openrosa/", "/api/v1/surveys")
+SKIPPED_PREFIXES = ("/admin/", "/static/", "/i18n/", "/openrosa/", "/api/v1/surveys", "/api/v1/practices")
+# pages that show survey figures or the curated library change with every response or edit, not with a data
+# version: they are rendered fresh (in any language prefix)
+LIVE_PARTS = ("/surveys/", "/practices/", "/what-works/", "/brief")
 TIMEOUT_SECONDS = 24 * 3600
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
-    if request.path.startswith(SKIPPED_PREFIXES) or "/surveys/" in request.path:
+    if request.path.startswith(SKIPPED_PREFIXES) or any(part in request.path for part in LIVE_PARTS):
         return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)
