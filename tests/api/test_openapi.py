@@ -27,6 +27,9 @@ EXPECTED_PATHS = {
     "/api/v1/surveys/{slug}/responses",
     "/api/v1/surveys/{slug}/results",
     "/api/v1/surveys/{slug}/changes",
+    "/api/v1/practices",
+    "/api/v1/practices/{slug}",
+    "/api/v1/practices/{slug}/versions",
 }
 
 
