@@ -392,3 +392,10 @@ def test_pages_speak_french(record: Practice, curator: Any) -> None:
     assert response.status_code == 200
     assert '<html lang="fr">' in response.content.decode()
     assert 'action="/fr/practices/test-export-desk/edit/"' in response.content.decode()
+
+
+def test_the_record_page_links_to_its_versions(record: Practice) -> None:
+    html = Client().get(reverse("practices:practice_detail", args=[record.slug])).content.decode()
+    versions = reverse("practices:versions", args=[record.slug])
+    assert f'href="{versions}" id="versions-link"' in html
+    assert Client().get(versions).status_code == 200
