@@ -232,3 +232,17 @@ def test_editing_pages_are_never_cached_for_the_public(published: Practice, cura
     signed_in(curator).get(reverse("practices:edit", args=[published.slug]))
     response = Client().get(reverse("practices:edit", args=[published.slug]))
     assert response.status_code == 302
+
+
+def test_the_public_versions_page_shows_a_new_version_at_once(published: Practice, curator: Any) -> None:
+    """Public pages are cached per data version: an edit must start a new one, or readers see stale history."""
+    url = reverse("practices:versions", args=[published.slug])
+    assert 'id="version-2"' not in Client().get(url).content.decode()
+    response = signed_in(curator).post(reverse("practices:edit", args=[published.slug]), {
+        "title": "Single window for all exporters", "summary": published.summary, "countries": "KEN",
+        "scope": "national", "start_year": "2013", "implementer": "KenTrade", "instrument": "single_window",
+        "obstacles": ["border_procedures"], "target_groups": ["all_firms"], "outcomes": "[]", "sources": "[]",
+        "reason": "wider", "expected_version": "1",
+    })
+    assert response.status_code == 302
+    assert 'id="version-2"' in Client().get(url).content.decode()
