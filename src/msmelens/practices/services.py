@@ -36,6 +36,7 @@ from msmelens.practices.records import (
     record_of,
     search_text_of,
 )
+from msmelens.web.cache import bump_data_version
 
 CURATOR_PERMISSION = "practices.publish_practice"
 CONTRIBUTOR_PERMISSION = "practices.propose_practice"
@@ -131,6 +132,7 @@ def _save(practice: Practice, *, user: Any, reason: str, new: bool = False) -> P
     practice._history_user = user if getattr(user, "pk", None) else None  # type: ignore[attr-defined]
     practice._change_reason = reason  # type: ignore[attr-defined]
     practice.save()
+    bump_data_version()  # country pages (the practices timeline) are cached per data version
     return practice
 
 
