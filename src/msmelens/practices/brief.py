@@ -41,7 +41,7 @@ from msmelens.feedback.result_types import FLAGGED, SHOWN
 from msmelens.lens.taxonomy import CATEGORIES
 from msmelens.practices import evidence
 from msmelens.practices import selectors as practice_selectors
-from msmelens.practices.views import instrument_label  # the library's translated instrument names
+from msmelens.practices.labels import instrument_label
 
 DEFAULT_SURVEY = "msme-trade-obstacles"
 MAX_ELSEWHERE = 3

@@ -42,8 +42,8 @@ from msmelens.practices.forms import (
     ReviewForm,
     evidence_level_labels,
     initial_from_record,
-    target_group_labels,
 )
+from msmelens.practices.labels import target_group_labels
 from msmelens.practices.records import OUTCOME_KEYS, SOURCE_KEYS, RecordInvalid, record_of
 
 CURATOR_PERM = "practices.publish_practice"

@@ -20,24 +20,13 @@ from django.utils.translation import gettext_lazy as _
 
 from msmelens.agreements import labels
 from msmelens.lens.taxonomy import CATEGORIES
+from msmelens.practices.labels import instrument_label, target_group_labels
 from msmelens.practices.records import DESIGNS, INSTRUMENTS, OUTCOME_KEYS, SOURCE_KEYS
 
 TRANSLATED = ("fr", "es")
 ISO3 = re.compile(r"^[A-Z]{3}$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-
-def _words(key: str) -> str:
-    return key.replace("_", " ")
-
-
-def target_group_labels() -> dict[str, Any]:
-    """Readable, translated names of the target groups."""
-    return {
-        "micro": _("Micro firms"), "small": _("Small firms"), "medium": _("Medium-sized firms"),
-        "women_owned": _("Women-owned firms"), "youth": _("Young entrepreneurs"), "rural": _("Rural firms"),
-        "informal": _("Informal firms"), "all_firms": _("All firms"),
-    }
 
 
 def evidence_level_labels() -> dict[int, Any]:
@@ -175,7 +164,7 @@ class PracticeForm(forms.Form):
     end_year = forms.IntegerField(label=_("End year"), required=False, min_value=1900, max_value=2100,
                                   help_text=_("Leave empty if it is still running or unknown."))
     implementer = forms.CharField(label=_("Implementer"), max_length=1000, required=False)
-    instrument = forms.ChoiceField(label=_("Instrument"), choices=lambda: [(i, _words(i)) for i in INSTRUMENTS])
+    instrument = forms.ChoiceField(label=_("Instrument"), choices=lambda: [(i, instrument_label(i)) for i in INSTRUMENTS])
     obstacles = forms.MultipleChoiceField(
         label=_("Obstacles addressed"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=lambda: [(k, labels.CATEGORY_LABELS[k]) for k in CATEGORIES],
