@@ -50,6 +50,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "msmelens.web.urls"
+LOGIN_URL = "practices:sign_in"  # contributors and curators of the practice library sign in there
 WSGI_APPLICATION = "msmelens.web.wsgi.application"
 
 TEMPLATES = [
