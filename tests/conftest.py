@@ -76,3 +76,11 @@ def _fresh_survey_cache() -> None:
     from msmelens.feedback.selectors import forget_cached
 
     forget_cached()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in English: a request to /fr/ or /es/ leaves its language active in the thread."""
+    from django.utils import translation
+
+    translation.activate("en")
