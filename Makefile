@@ -1,10 +1,12 @@
 # MSME Lens — the two commands a newcomer needs:
-#   make up     set everything up, import the ToTA corpus on the first run, serve on http://127.0.0.1:8000/
+#   make up     set everything up, import the ToTA corpus on the first run (and the practice library's seed
+#               records, a no-op once imported), serve on http://127.0.0.1:8000/
 #   make test   set everything up and run the whole test suite (SQLite, then PostgreSQL when reachable)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 CORPUS ?= ../shared/tota/xml
+PRACTICES ?= ../shared/evidence/practices.jsonl
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/msmelens
 STAMP := $(VENV)/.installed
 
@@ -20,6 +22,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 up: $(STAMP)
+	@if [ -f "$(PRACTICES)" ]; then $(BIN)/msmelens practices import "$(PRACTICES)" || true; fi
 	$(BIN)/msmelens up --corpus $(CORPUS)
 
 # Browser tests need Debian's chromium; install it when we are root and it is missing.
