@@ -180,8 +180,17 @@ def obstacle_drawing(brief: Brief) -> Drawing:
     return d
 
 
+_CELL = ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=10)
+_HEAD_CELL = ParagraphStyle("head-cell", parent=_CELL, fontName=FONT_BOLD)
+
+
 def _table(rows: list[list[Any]], widths: list[float]) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
+    """A table whose text cells wrap within their column (long French and Spanish headings overlapped)."""
+    wrapped = [
+        [Paragraph(escape(cell), _HEAD_CELL if i == 0 else _CELL) if isinstance(cell, str) else cell for cell in row]
+        for i, row in enumerate(rows)
+    ]
+    table = Table(wrapped, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
