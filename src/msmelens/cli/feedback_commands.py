@@ -15,21 +15,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any
 
 import click
 
-from msmelens.cli.platform_commands import _migrate, _setup_django
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    click.echo(message, err=True)
-    sys.exit(code)
-
-
-def _db() -> None:
-    _setup_django()
-    _migrate()
+from msmelens.cli.common import fail as _fail
+from msmelens.cli.common import open_database as _db
 
 
 def _survey(slug: str) -> Any:

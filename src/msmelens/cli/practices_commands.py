@@ -10,23 +10,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from msmelens.cli.platform_commands import _migrate, _setup_django
+from msmelens.cli.common import fail as _fail
+from msmelens.cli.common import open_database as _db
 
 FORMATS = ("jsonl", "csv")
 
 
-def _fail(message: str, code: int = 2) -> NoReturn:
-    click.echo(message, err=True)
-    sys.exit(code)
-
-
-def _db() -> None:
-    _setup_django()
-    _migrate()
 
 
 def _practice(slug: str) -> Any:
