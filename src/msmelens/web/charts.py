@@ -110,7 +110,9 @@ def bar_chart(
     links: Sequence[str | None] | None = None,
 ) -> str:
     """Horizontal bars (one row per label, one bar per series) of shares 0..1, value printed at the end."""
-    left, right, top = 190, 56, 30 if len(series) > 1 else 8
+    # room for the longest label at 12px (about 6.6px a character): French and Spanish names are longer
+    longest = max((len(str(label)) for label in labels), default=0)
+    left, right, top = max(190, min(320, int(longest * 6.6) + 16)), 56, 30 if len(series) > 1 else 8
     width = 640
     k = max(len(series), 1)
     bar_h = 14
