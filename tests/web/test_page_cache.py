@@ -62,3 +62,17 @@ def test_the_language_switcher_works_without_a_csrf_token(sample_db: None) -> No
     assert response["Location"] == "/es/agreements/"
     page = client.get("/agreements/")
     assert b'name="csrfmiddlewaretoken"' not in page.content
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/practices/", "/what-works/finance/", "/countries/PER/brief/", "/surveys/msme-trade-obstacles/results/"],
+)
+def test_pages_that_change_with_responses_or_edits_are_never_served_from_the_cache(
+    sample_db: None, url: str
+) -> None:
+    client = Client()
+    first = client.get(url)
+    second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert "X-MSME-Lens-Cache" not in second
