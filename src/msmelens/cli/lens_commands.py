@@ -495,11 +495,21 @@ def select_gold_files(files: Iterable[Path], agreements: set[str]) -> list[Path]
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @_paths_arg
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def evaluate_command(gold: str, paths: tuple[str, ...], fmt: str) -> None:
+@click.option(
+    "--cv",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Run K-fold cross-validation grouped by agreement instead: the rules, a learned model and both "
+    "combined, every learned weight and threshold fitted on the training folds only; figures of the held-out "
+    "folds, overall, per language and per category.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fold split (with --cv).")
+def evaluate_command(gold: str, paths: tuple[str, ...], fmt: str, cv: int | None, seed: int) -> None:
     """Score the lens against a labelled GOLD file (jsonl) on the agreements found in PATHS.
 
     Only the agreements named in GOLD are read, e.g.
-    `msmelens lens evaluate ../shared/lens-gold/dev.jsonl ../shared/tota/xml`.
+    `msmelens lens evaluate ../shared/lens-gold/dev.jsonl ../shared/tota/xml` (add `--cv 5` for
+    cross-validated figures of the rules, a learned model and both combined).
     """
     from msmelens.corpus.errors import ReadError
     from msmelens.corpus.readers import iter_input_files, read_path
@@ -517,6 +527,7 @@ def evaluate_command(gold: str, paths: tuple[str, ...], fmt: str) -> None:
     files = select_gold_files(iter_input_files(paths), set(wanted))
     predictions: dict[str, Any] = {}
     found: set[str] = set()
+    documents: list[Document] = []
     for f in files:
         try:
             doc = read_path(f, paragraphs=False)
@@ -526,6 +537,9 @@ def evaluate_command(gold: str, paths: tuple[str, ...], fmt: str) -> None:
         if doc.id not in wanted:
             continue
         found.add(doc.id)
+        if cv is not None:
+            documents.append(doc)
+            continue
         for res in analyze(doc, unit="article"):
             if res.source_ref in wanted[doc.id]:
                 predictions[res.source_ref] = res
@@ -538,8 +552,95 @@ def evaluate_command(gold: str, paths: tuple[str, ...], fmt: str) -> None:
         sys.exit(2)
     if missing:
         click.echo(f"{len(missing)} gold agreement(s) not found: {', '.join(missing[:10])}", err=True)
+    if cv is not None:
+        _cross_validate(rows, documents, cv, seed, fmt, Path(gold).name)
+        return
     report = evaluate(rows, predictions)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(report.format_table())
+
+
+def _cross_validate(
+    rows: list[dict[str, Any]], documents: list[Document], k: int, seed: int, fmt: str, gold_name: str
+) -> None:
+    """`evaluate --cv`: match the gold rows to the documents read, run the grouped CV, print its report."""
+    from msmelens.lens.crossval import cross_validate
+    from msmelens.lens.learned import examples_from_documents
+
+    examples, not_found = examples_from_documents(rows, documents)
+    if not_found:
+        click.echo(
+            f"{len(not_found)} row(s) of {gold_name} name an article not found in its agreement: "
+            f"{', '.join(not_found[:10])}",
+            err=True,
+        )
+    try:
+        report = cross_validate(examples, k, seed)
+    except ValueError as exc:
+        click.echo(f"{gold_name}: {exc}", err=True)
+        sys.exit(2)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.format_table())
+
+
+@lens.command("train")
+@click.option(
+    "--gold",
+    type=click.Path(dir_okay=False),
+    default="../shared/lens-gold/dev.jsonl",
+    show_default=True,
+    help="Labelled rows (jsonl) to train on.",
+)
+@click.option(
+    "--tota",
+    type=click.Path(file_okay=False),
+    default="../shared/tota/xml",
+    show_default=True,
+    help="Folder of the ToTA XML files the gold rows name (pta_N.xml).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default="lens-model.json",
+    show_default=True,
+    help="Where to write the model (JSON).",
+)
+def train_command(gold: str, tota: str, output: str) -> None:
+    """Fit the learned model (text features + the rules' cues) on every gold row and write it as JSON.
+
+    Deterministic: the same gold rows and texts give the same file. The JSON holds the vocabularies, idf,
+    coefficients and thresholds, the sha256 of the training data and the lens version; it is not a pickle.
+    The model is not used by `lens analyze` (yet); `lens evaluate --cv` measures it honestly.
+    """
+    from msmelens.lens import LENS_VERSION
+    from msmelens.lens.evaluate import load_gold
+    from msmelens.lens.learned import load_examples, save_model, train_full
+
+    try:
+        rows = load_gold(gold)
+    except (OSError, ValueError) as exc:
+        click.echo(f"Cannot read the gold file: {exc}", err=True)
+        sys.exit(2)
+    if not Path(tota).is_dir():
+        click.echo(f"The ToTA folder {tota} does not exist (pass --tota).", err=True)
+        sys.exit(2)
+    examples, not_found = load_examples(rows, tota)
+    if not_found:
+        click.echo(
+            f"{len(not_found)} row(s) of {Path(gold).name} not found in {tota}: {', '.join(not_found[:10])}",
+            err=True,
+        )
+    if not examples:
+        click.echo(f"No row of {Path(gold).name} could be matched to an article in {tota}.", err=True)
+        sys.exit(2)
+    model = train_full(examples, lens_version=LENS_VERSION)
+    size = save_model(model, output)
+    click.echo(
+        f"Trained on {len(examples)} rows from {model.meta['n_agreements']} agreements; "
+        f"wrote {output} ({size / 1e6:.1f} MB, training data sha256 {model.meta['training_sha256'][:12]})."
+    )
