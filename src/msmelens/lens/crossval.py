@@ -104,6 +104,12 @@ class CVReport:
         for m in METHODS:
             rows = [("all", self.overall[m])] + list(self.by_language[m].items())
             for name, r in rows:
+                if not _has_relevant_gold(r):  # F1 is undefined: say what happened instead of printing 0
+                    false_pos = sum(r.confusion["none"][p] for p in ("explicit", "implicit"))
+                    lines.append(
+                        f"{m:<10}{name:<10}{r.n:>6}   no relevant gold rows; {false_pos} marked relevant"
+                    )
+                    continue
                 lines.append(
                     f"{m:<10}{name:<10}{r.n:>6}{r.explicit_f1:>10.3f}{r.relevant_f1:>10.3f}"
                     f"{r.category_micro_f1:>10.3f}{r.binding_macro_f1:>10.3f}"
@@ -118,6 +124,10 @@ class CVReport:
             lines.append(f"{cat:<22}{int(d['support']):>6}{cells}")
         lines.append(f"\n({self.seconds:.0f} s)")
         return "\n".join(lines)
+
+
+def _has_relevant_gold(report: EvaluationReport) -> bool:
+    return any(report.confusion[g][p] for g in ("explicit", "implicit") for p in report.confusion[g])
 
 
 def cross_validate(examples: Sequence[Example], k: int = 5, seed: int = 0) -> CVReport:
