@@ -6,6 +6,8 @@ The stages are in ``msmelens.lens.pipeline``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from msmelens.corpus.model import Document
 from msmelens.lens.matcher import gate_hit
 from msmelens.lens.normalize import normalise
@@ -28,6 +30,11 @@ def _result(
     gated: bool = False,
 ) -> ProvisionResult:
     p = run(text, language=language, heading=heading, norm=norm, heading_norm=heading_norm, gated=gated)
+    return result_of(p, text)
+
+
+def result_of(p: Any, text: str) -> ProvisionResult:
+    """A provision record (without its place in an agreement) from the pipeline's decisions on ``text``."""
     return ProvisionResult(
         agreement_id="",
         provision_id="",

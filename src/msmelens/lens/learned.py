@@ -112,24 +112,11 @@ def rule_features(result: ProvisionResult, cue_labels: Iterable[str]) -> list[st
 
 def rules_for(text: str, heading: str, language: str | None) -> tuple[ProvisionResult, list[str]]:
     """Run the rules pipeline on one article; return its result and its rule features."""
+    from msmelens.lens import result_of
     from msmelens.lens.pipeline import run
 
     p = run(text, language=language or None, heading=heading)
-    result = ProvisionResult(
-        agreement_id="",
-        provision_id="",
-        source_ref="",
-        path=[],
-        unit="article",
-        text=text,
-        relevance=p.relevance,
-        categories=list(p.categories),
-        binding=p.binding,
-        committees=list(p.committees),
-        score=p.score,
-        evidence=list(p.evidence),
-        language=p.language,
-    )
+    result = result_of(p, text)
     return result, rule_features(result, (f"{c.kind}:{c.label}" for c in p.cues))
 
 
