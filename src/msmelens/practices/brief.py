@@ -27,12 +27,12 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from msmelens.agreements import selectors as agreement_selectors
 from msmelens.agreements.labels import category_label
-from msmelens.agreements.models import Agreement
 from msmelens.countries import selectors as country_selectors
 from msmelens.countries.names import country_name
 from msmelens.feedback import results as feedback_results
@@ -213,7 +213,7 @@ def _binding_categories(lens_id: str) -> frozenset[str]:
 def _agreements(iso3: str, language: str) -> list[AgreementRow]:
     try:
         detail = country_selectors.country_detail(iso3=iso3, language=language)
-    except Agreement.DoesNotExist:
+    except ObjectDoesNotExist:  # the countries selector's answer for a country with no stored agreement
         return []
     return [
         AgreementRow(
