@@ -29,6 +29,7 @@ from msmelens.api.results_schemas import (
 )
 from msmelens.api.schemas import ErrorOut
 from msmelens.api.survey_schemas import SlugPath
+from msmelens.api.token_auth import challenge, token_caller
 from msmelens.feedback import access, selectors
 from msmelens.feedback.models import Survey
 
@@ -63,11 +64,7 @@ def _viewer_survey(request: HttpRequest, slug: str) -> Survey:
         raise ApiError(404, "not_found", f"No survey with the address '{slug}' was found. See /api/v1/surveys.")
     if survey.access == Survey.OPEN:
         return survey
-    scheme = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")[0].lower()
-    user = access.token_user(request)
-    if user is None and scheme in ("token", "bearer"):
-        raise ApiError(401, "unauthorized",
-                       "The API token is not valid (or was revoked): ask the survey's team for a new one.")
+    user = token_caller(request)
     if user is not None and selectors.user_can_collect(survey, user):
         return survey
     signed_in = access.session_user(request)
@@ -99,9 +96,7 @@ def _guarded(request: HttpRequest, call: Any) -> Any:
     except ApiError as exc:
         if exc.status != 401:
             raise
-        response = error_response(exc.status, exc.code, exc.detail)
-        response["WWW-Authenticate"] = 'Token realm="msmelens"'
-        return response
+        return challenge(exc)
 
 
 _CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}

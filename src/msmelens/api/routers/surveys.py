@@ -25,7 +25,7 @@ from django.utils import translation
 from ninja import Path, Query, Router
 from ninja.responses import Status
 
-from msmelens.api.errors import ApiError, error_response, validation_message
+from msmelens.api.errors import ApiError, validation_message
 from msmelens.api.schemas import ErrorOut
 from msmelens.api.serialize import API_PREFIX
 from msmelens.api.survey_schemas import (
@@ -37,6 +37,7 @@ from msmelens.api.survey_schemas import (
     SurveyDetail,
     SurveyList,
 )
+from msmelens.api.token_auth import challenge, token_caller
 from msmelens.feedback import access, selectors, services
 from msmelens.feedback.models import FormVersion, Response, Survey
 
@@ -55,15 +56,6 @@ INVALID_DETAIL = {
 
 
 # --- who may see and submit -------------------------------------------------------------------------------
-
-
-def _caller(request: HttpRequest) -> Any:
-    """The collector named by a Token/Bearer header, None without one; 401 for a key that is not valid."""
-    scheme = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")[0].lower()
-    user = access.token_user(request)
-    if user is None and scheme in ("token", "bearer"):
-        raise _unauthorized("The API token is not valid (or was revoked): ask the survey's team for a new one.")
-    return user
 
 
 def _unauthorized(detail: str) -> ApiError:
@@ -94,9 +86,7 @@ def _challenge(view: Callable[..., Any]) -> Callable[..., Any]:
         except ApiError as exc:
             if exc.status != 401:
                 raise
-            response = error_response(exc.status, exc.code, exc.detail)
-            response["WWW-Authenticate"] = 'Token realm="msmelens"'
-            return response
+            return challenge(exc)
 
     return wrapper
 
@@ -223,7 +213,7 @@ def _retry_after() -> int:
 )
 @_challenge
 def list_surveys(request: HttpRequest) -> Any:
-    user = _caller(request)
+    user = token_caller(request)
     items = [_survey_item(s, selectors.current_form(s)) for s in selectors.surveys_for(user)]
     return {"count": len(items), "items": items}
 
@@ -241,7 +231,7 @@ def list_surveys(request: HttpRequest) -> Any:
 )
 @_challenge
 def get_survey(request: HttpRequest, path: Path[SlugPath]) -> Any:
-    return _survey_detail(_survey(path.slug, _caller(request)))
+    return _survey_detail(_survey(path.slug, token_caller(request)))
 
 
 @router.get(
@@ -261,7 +251,7 @@ def get_survey(request: HttpRequest, path: Path[SlugPath]) -> Any:
 )
 @_challenge
 def get_xform(request: HttpRequest, path: Path[SlugPath]) -> HttpResponse:
-    form = selectors.current_form(_survey(path.slug, _caller(request)))
+    form = selectors.current_form(_survey(path.slug, token_caller(request)))
     response = HttpResponse(form.xform, content_type="text/xml; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="form.xml"'
     return response
@@ -306,7 +296,7 @@ _REQUEST_BODY = {
 )
 @_challenge
 def submit(request: HttpRequest, path: Path[SlugPath], params: Query[LangParams]) -> Any:
-    user = _caller(request)
+    user = token_caller(request)
     survey = _survey(path.slug, user)
     if not access.within_rate(request, user):
         wait = _retry_after()
