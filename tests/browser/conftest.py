@@ -6,16 +6,14 @@ Skipped only when /usr/bin/chromium is missing and ``CI`` is unset (in CI they m
 
 from __future__ import annotations
 
-import http.client
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests import serving
 
 CHROMIUM = "/usr/bin/chromium"
 TOTA = Path(__file__).resolve().parents[2] / ".." / "shared" / "tota" / "xml"
@@ -31,33 +29,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"msmelens serve exited with {proc.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"the server on port {port} did not answer within {timeout:.0f} s")
-
-
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("browser-home")
-    env = {**os.environ, "MSMELENS_HOME": str(home)}
-    env.pop("MSMELENS_DATABASE_URL", None)
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env = serving.server_env(dict(os.environ), str(tmp_path_factory.mktemp("browser-home")))
     paths = [str(TOTA / name) for name in FILES]
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
@@ -68,33 +42,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         check=True,
         capture_output=True,
     )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "msmelens",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with serving.served(env) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.browser.conftest import _free_port, _wait
+from tests import serving
 
 pytestmark = pytest.mark.browser
 
@@ -27,30 +27,15 @@ def _msmelens(env: dict[str, str], *args: str) -> None:
 @pytest.fixture(scope="module")
 def results_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Its own MSMELENS_HOME: two waves of the default survey, 600 synthetic responses each."""
-    home = tmp_path_factory.mktemp("results-home")
-    env = {**os.environ, "MSMELENS_HOME": str(home)}
-    env.pop("MSMELENS_DATABASE_URL", None)
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env = serving.server_env(dict(os.environ), str(tmp_path_factory.mktemp("results-home")))
     _msmelens(env, "manage", "migrate")
     for name, start, end, seed in (("2025-1", "2025-01-01", "2025-06-30", "1"),
                                    ("2025-2", "2025-07-01", "2025-12-31", "2")):
         _msmelens(env, "feedback", "waves", "add", "--survey", "msme-trade-obstacles", "--name", name,
                   "--start", start, "--end", end)
         _msmelens(env, "feedback", "simulate", "--n", "600", "--seed", seed, "--wave", name)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "msmelens", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with serving.served(env, workers=1) as url:
+        yield url
 
 
 @pytest.fixture

@@ -9,10 +9,6 @@ import base64
 import hashlib
 import http.client
 import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -23,6 +19,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from tests import serving
 from tests.feedback.conftest import valid_answers
 from tests.feedback.test_openrosa_xml import BILLION_LAUGHS, EXTERNAL_ENTITY, build_instance
 
@@ -359,12 +356,6 @@ def test_restricted_submission_needs_a_collector(client: Client, restricted: Sur
 # --- over real HTTP -------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _request(
     base: str, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
 ) -> tuple[int, http.client.HTTPMessage, bytes]:
@@ -382,36 +373,9 @@ def _request(
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real ``msmelens serve`` (gunicorn, which migrates a fresh SQLite database holding the default
     survey) on a free port."""
-    home = tmp_path_factory.mktemp("openrosa-home")
-    env = {**os.environ, "MSMELENS_HOME": str(home)}
-    env.pop("MSMELENS_DATABASE_URL", None)
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    port = _free_port()
-    command = [sys.executable, "-m", "msmelens", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(
-        [*command, "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"msmelens serve exited with {proc.returncode}")
-            try:
-                if _request(base, "GET", "/openrosa/formList")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("msmelens serve did not answer within 90 s")
-            time.sleep(0.3)
+    env = serving.server_env(dict(os.environ), str(tmp_path_factory.mktemp("openrosa-home")))
+    with serving.served(env, ready_path="/openrosa/formList") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_odk_round_trip_over_http(served: str) -> None:

@@ -19,10 +19,8 @@ import http.client
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -34,6 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from tests import serving
 from tests.feedback.conftest import valid_answers
 
 from msmelens.feedback.answers import check_answers
@@ -110,43 +109,19 @@ def backend(tmp_path: Path) -> Iterator[Backend]:
             conn.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class Server:
     """``msmelens serve`` in its own session (process group), so a SIGKILL reaches gunicorn's workers too."""
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
-        self.port = _free_port()
+        self.port = serving.free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 90.0) -> Server:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "msmelens", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--workers", "2"],
-            env=self.backend.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
+        self.proc = serving.start(
+            self.backend.env, self.port, ready_path="/api/v1/surveys", new_session=True, timeout=timeout
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"msmelens serve exited with {self.proc.returncode}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/api/v1/surveys")
-                if conn.getresponse().status == 200:
-                    conn.close()
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        self.kill()
-        raise RuntimeError(f"the server on port {self.port} did not answer within {timeout:.0f} s")
+        return self
 
     def kill(self) -> None:
         """SIGKILL the whole process group: gunicorn's master and workers die mid-request."""
