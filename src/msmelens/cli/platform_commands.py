@@ -115,17 +115,47 @@ def corpus_import(paths: tuple[str, ...], workers: int | None, prerender: bool) 
 
 
 @corpus.command("download")
-@click.argument("name", type=click.Choice(["tota"]))
+@click.argument("name", type=click.Choice(["tota", "wto"]))
 @click.option(
     "--dest",
     type=click.Path(file_okay=False),
-    help="Folder for the XML files (default: $MSMELENS_HOME/tota/xml).",
+    help="Folder for the files (default: $MSMELENS_HOME/tota/xml, or $MSMELENS_HOME/wto for wto).",
 )
 @click.option(
     "--url", default=TOTA_ZIP_URL, show_default=True, help="Where to download the ToTA archive from."
 )
-def corpus_download(name: str, dest: str | None, url: str) -> None:
-    """Download the public ToTA corpus (CC BY-NC) and unpack its XML files."""
+@click.option("--only", multiple=True, help="wto: download only this text (repeatable), e.g. --only tbt.")
+@click.option(
+    "--language", "languages", multiple=True, type=click.Choice(["en", "fr", "es"]), help="wto: language."
+)
+@click.option(
+    "--refresh", is_flag=True, help="wto: fetch again and check the texts against their first download."
+)
+@click.option(
+    "--accept-changes", is_flag=True, help="wto: replace texts whose checksum changed on the WTO site."
+)
+def corpus_download(
+    name: str,
+    dest: str | None,
+    url: str,
+    only: tuple[str, ...] = (),
+    languages: tuple[str, ...] = (),
+    refresh: bool = False,
+    accept_changes: bool = False,
+) -> None:
+    """Download the public ToTA corpus (CC BY-NC), or the WTO legal texts (wto; see docs/wto.md)."""
+    if name == "wto":
+        from msmelens.cli.corpus_commands import download_wto
+
+        sys.exit(
+            download_wto(
+                dest=Path(dest) if dest else None,
+                only=only,
+                languages=languages,
+                refresh=refresh,
+                accept_changes=accept_changes,
+            )
+        )
     target = Path(dest) if dest else _home() / "tota" / "xml"
     try:
         n = download_tota(url=url, dest=target)
