@@ -134,6 +134,7 @@ def corpus_import(paths: tuple[str, ...], workers: int | None, prerender: bool) 
 @click.option(
     "--accept-changes", is_flag=True, help="wto: replace texts whose checksum changed on the WTO site."
 )
+@click.option("--base-url", hidden=True, help="wto: fetch from this site instead of https://www.wto.org.")
 def corpus_download(
     name: str,
     dest: str | None,
@@ -142,6 +143,7 @@ def corpus_download(
     languages: tuple[str, ...] = (),
     refresh: bool = False,
     accept_changes: bool = False,
+    base_url: str | None = None,
 ) -> None:
     """Download the public ToTA corpus (CC BY-NC), or the WTO legal texts (wto; see docs/wto.md)."""
     if name == "wto":
@@ -154,6 +156,7 @@ def corpus_download(
                 languages=languages,
                 refresh=refresh,
                 accept_changes=accept_changes,
+                base_url=base_url,
             )
         )
     target = Path(dest) if dest else _home() / "tota" / "xml"

@@ -13,6 +13,7 @@ so in one line. Standard library only (urllib).
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import socket
@@ -180,9 +181,9 @@ def _fetch(url: str, part: Path, *, timeout: float, retries: int, delay: float) 
                         if out.tell() > MAX_BYTES:
                             raise _Failure(f"the file is larger than {MAX_BYTES >> 20} MB; not saved")
                 got = part.stat().st_size
-                if expected is not None and got != expected:
-                    raise _Failure(f"the download stopped after {got} of {expected} bytes")
-                return part.read_bytes(), note
+                if expected is None or got == expected:
+                    return part.read_bytes(), note
+                reason = f"the download stopped after {got} of {expected} bytes"
         except urllib.error.HTTPError as exc:
             if exc.code == 416 and have:  # our partial file is unusable: start again
                 part.unlink(missing_ok=True)
@@ -204,7 +205,11 @@ def _fetch(url: str, part: Path, *, timeout: float, retries: int, delay: float) 
             reason = f"could not connect ({getattr(exc, 'reason', exc)})"
             if isinstance(getattr(exc, "reason", None), TimeoutError):
                 reason = f"no answer within {timeout:g} s (timed out)"
-        except (ConnectionError, OSError) as exc:  # reset connection, truncated chunked body …
+        except (
+            ConnectionError,
+            OSError,
+            http.client.HTTPException,
+        ) as exc:  # reset, truncated chunked body …
             reason = f"the connection broke ({type(exc).__name__})"
         if attempt > retries:
             raise _Failure(f"{reason}; tried {attempt} times")

@@ -88,7 +88,7 @@ _FOOTNOTE_HEAD = re.compile(
 )
 _FOOTNOTE_ENTRY = re.compile(r"^(?:\((?P<a>\d{1,3})\)|\[(?P<b>\d{1,3})\]|(?P<c>\d{1,3})\.?(?=\s))\s*")
 _SEP = re.compile(r"^[\s:.\-–—]*")
-_MARK = re.compile(r"^(?:(?P<num>\d{1,3}(?:\.\d{1,3})*)\.?(?=\s)|\((?P<par>[a-z]{1,3}|\d{1,3})\))")
+_MARK = re.compile(r"^(?:(?P<num>\d{1,3}(?:\.\d{1,3})*)\.?(?=\s)|\(?(?P<par>[a-z]{1,3}|\d{1,3})\)(?=\s))")
 _ROMAN_LOWER = re.compile(r"^[ivxlc]+$")
 _MAX_HEADING = 200
 
@@ -167,11 +167,15 @@ class _WtoHTML(HTMLParser):
         ]
     )
 
-    def __init__(self) -> None:
+    def __init__(self, notes_label: str) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip = 0
         self.sup: list[str] | None = None
+        self.notes_label = notes_label
+        self.in_notes = False
+        self.h1: list[str] | None = None
+        self.title = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIP:
@@ -179,6 +183,12 @@ class _WtoHTML(HTMLParser):
         elif tag == "sup" and not self.skip:
             self.sup = []
         elif tag in self._BLOCK:
+            if tag == "h1" and not self.title and not self.skip:
+                self.h1 = []
+            marks = " ".join(v or "" for k, v in attrs if k in ("class", "id")).lower()
+            if "footnote" in marks and not self.in_notes and not self.skip:
+                self.in_notes = True  # the page's footnotes start: give them a heading the reader knows
+                self.parts.append(f"\n{self.notes_label}\n")
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
@@ -189,26 +199,41 @@ class _WtoHTML(HTMLParser):
             self.parts.append(f"({mark.strip('()[]')})" if mark.strip("()[]").isdigit() else mark)
             self.sup = None
         elif tag in self._BLOCK:
+            if tag == "h1" and self.h1 is not None:
+                self.title = " ".join("".join(self.h1).split())
+                self.h1 = None
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
         if self.skip:
             return
+        if self.h1 is not None:
+            self.h1.append(data)
         if self.sup is not None:
             self.sup.append(data)
         else:
             self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
 
 
-def html_to_text(html: str) -> str:
-    """The text of a WTO legal-texts page: one line per block element, footnote markers as "(1)"."""
-    parser = _WtoHTML()
+NOTES_LABELS = {"en": "Footnotes", "fr": "Notes", "es": "Notas"}
+
+
+def html_to_text(html: str, *, notes_label: str = "Footnotes") -> str:
+    """The text of a WTO legal-texts page: one line per block element, footnote markers as "(1)".
+
+    Footnotes in an element whose class or id names "footnote" get a heading line ``notes_label``. Lines
+    before the page's first ``<h1>`` (breadcrumbs, menus) are dropped.
+    """
+    parser = _WtoHTML(notes_label)
     try:
         parser.feed(html)
         parser.close()
     except Exception:  # html.parser is lenient; keep whatever was read
         pass
-    return "\n".join(line.strip() for line in "".join(parser.parts).split("\n"))
+    lines = [line.strip() for line in "".join(parser.parts).split("\n")]
+    if parser.title and parser.title in lines:
+        lines = lines[lines.index(parser.title) :]
+    return "\n".join(lines)
 
 
 def clean_text(text: str) -> str:
@@ -299,7 +324,7 @@ def _classify(line: str) -> tuple[str, str] | None:
         if m and _title_ok(m.group("rest")):
             return (kind, m.group("num"))
     m = _ANNEX.match(line)
-    if m and _title_ok(m.group("rest")) and len(line.split()) <= 16:
+    if m and len(line.split()) <= 16 and (_title_ok(m.group("rest")) or not line.endswith((".", ",", ";"))):
         return ("annex", m.group("rest").strip(" :.-–—") or "")
     return None
 
@@ -316,7 +341,7 @@ def _upper_heading(line: str) -> bool:
     return (
         len(letters) >= 4
         and all(c.isupper() for c in letters)
-        and len(line) <= 100
+        and len(line) <= _MAX_HEADING
         and not line.endswith((".", ";", ","))
     )
 
@@ -328,14 +353,26 @@ def _find_heads(lines: list[_Line], text: str) -> list[_Head]:
         line = lines[i]
         found = _classify(line.text)
         if found is None:
+            if i > 0 and len(line.text.split()) >= 2 and _upper_heading(line.text):
+                heads.append(_Head("section", "", line.text, line.start, line.end))  # "GENERAL PROVISIONS"
             i += 1
             continue
         kind, num = found
         heading, body = line.text, line.end
-        rest_empty = kind in ("part", "section", "article") and not _SEP.sub("", _rest(kind, line.text))
-        if (rest_empty or kind == "annex") and i + 1 < len(lines):
+        if kind == "annex":
+            m = _ANNEX.match(line.text)
+            rest = (m.group("rest") if m else "").strip(" :.-–—")
+            rest_empty = not rest or bool(re.fullmatch(r"[0-9A-Z][0-9A-Z.\-]{0,5}", rest))
+        else:
+            rest_empty = kind in ("part", "section", "article") and not _SEP.sub("", _rest(kind, line.text))
+        if rest_empty and i + 1 < len(lines):
             nxt = lines[i + 1].text
-            if _short_title(nxt) and _classify(nxt) is None and not _MARK.match(nxt) and rest_empty:
+            if (
+                (_short_title(nxt) or _upper_heading(nxt))
+                and _classify(nxt) is None
+                and not _MARK.match(nxt)
+                and not _NUMBERED.match(nxt)
+            ):
                 heading, body = f"{line.text} {nxt}", lines[i + 1].end
                 i += 1
         heads.append(_Head(kind, num, heading, line.start, body))
@@ -434,18 +471,39 @@ class _Builder:
                 chapter,
                 ref=f"fn{num}",
                 heading=f"{label} {num}",
-                path=[*path, label],
+                path=[*path, f"{label} {num}"],
                 start=body,
                 end=stop,
                 prefix="",
             )
 
 
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the paragraphs of an article's text: one per line, except that a line starting in
+    lower case after a line that does not end a clause continues it (a wrapped line); a text on one line
+    is split at numbered markers by the generic splitter."""
+    lines = _lines(text)
+    if len(lines) <= 1:
+        return split_spans(text)
+    spans: list[tuple[int, int]] = []
+    for line in lines:
+        if (
+            spans
+            and line.text[:1].islower()
+            and not _MARK.match(line.text)
+            and text[spans[-1][1] - 1] not in ".;:!?"
+        ):
+            spans[-1] = (spans[-1][0], line.end)
+        else:
+            spans.append((line.start, line.end))
+    return spans
+
+
 def _paragraphs(article: Article, text: str) -> list[Paragraph]:
     out: list[Paragraph] = []
     number = article.source_ref if re.fullmatch(r"\d{1,3}", article.source_ref) else ""
     letter = roman = ""
-    for k, (s, e) in enumerate(split_spans(article.text), 1):
+    for k, (s, e) in enumerate(paragraph_spans(article.text), 1):
         ptext = article.text[s:e]
         label = ""
         m = _MARK.match(ptext)
@@ -539,11 +597,13 @@ def _build(text: str, doc_id: str, title: str) -> list[Chapter]:
     def flush(until: int) -> None:
         nonlocal chapter
         if chapter is None:
+            if pending_head is None and not text[pending:until].strip():
+                return
             chapter = b.chapter(title, "main", 0)
         path = [chapter.heading, section] if section else [chapter.heading]
         if pending_head is None:
             if text[pending:until].strip():
-                label = "Preamble" if chapter is b.chapters[0] else chapter.heading
+                label = "Preamble" if chapter.source_ref == "main" else chapter.heading
                 b.article(
                     chapter,
                     ref="preamble" if label == "Preamble" else "intro",
@@ -572,7 +632,7 @@ def _build(text: str, doc_id: str, title: str) -> list[Chapter]:
     for h in heads:
         if h.kind in ("part", "annex"):
             flush(h.start)
-            ref = f"{h.kind} {h.num}".strip()
+            ref = f"Part {h.num}" if h.kind == "part" else h.heading
             chapter = b.chapter(h.heading, ref, h.start)
             chapter.end = h.body
             section, pending, pending_head = "", h.body, None
@@ -606,7 +666,7 @@ def read_wto_text(text: str, *, key: str, language: str, source_name: str = "") 
     data = text.encode("utf-8", "surrogatepass")
     head = text[:2048].lstrip().lower()
     is_html = head.startswith(("<!doctype html", "<html")) or ("<html" in head and head.startswith("<"))
-    body = html_to_text(text) if is_html else text
+    body = html_to_text(text, notes_label=NOTES_LABELS.get(language, "Footnotes")) if is_html else text
     body = clean_text(body)
     src: WtoSource | None
     try:
