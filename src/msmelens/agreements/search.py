@@ -1,26 +1,40 @@
-"""Full-text search over provisions: one interface, two backends chosen by ``connection.vendor``.
+"""Full-text search over provisions: stems in three languages, concepts across them, two backends.
 
-SQLite uses the FTS5 table of migration 0002, kept current by triggers (bm25 ranking); PostgreSQL the
-side table of migration 0003 holding ``to_tsvector('simple', folded text)`` per provision, filled by
-``index_provisions`` when the import service stores provisions (ts_rank). Both are case- and accent-insensitive.
-User input never reaches the query language: it is cut into word terms, each quoted (FTS5) or passed
-through ``plainto_tsquery`` (PostgreSQL). Snippets are built here, HTML-escaped, with ``<mark>`` around hits.
+Each provision is indexed as the Snowball stems of its heading and text in its own language
+(``corpus.stemming``): SQLite in the FTS5 table of migration 0006 (bm25 ranking), PostgreSQL in the side table of migration 0003
+holding ``to_tsvector('simple', stems)`` (ts_rank). ``index_provisions`` fills both when the import service
+stores provisions; ``rebuild_index`` re-stems every stored provision (migration 0006 runs it). Case and
+accents never matter: words are folded before they are stemmed, on both sides.
+
+A query is cut into units (``lens.concepts.parse_query``): a concept phrase ("ventanilla única") matches
+any of its phrases in English, French or Spanish; any other word matches its stem in any of the three
+languages. A hit must match every unit. User input never reaches the query language: units are stems
+(letters and digits only), each quoted (FTS5) or passed through ``phraseto_tsquery`` (PostgreSQL). Snippets
+are built here, HTML-escaped, with ``<mark>`` around the words whose stem was looked for.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
-from msmelens.agreements.search_sql import FTS_TABLE, SEARCH_TABLE
+from msmelens.agreements.search_sql import SEARCH_TABLE, STEM_TABLE
+from msmelens.corpus import stemming
+from msmelens.lens.concepts import QueryUnit, highlight_stems, parse_query, query_language
 
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 60
 SNIPPET_CHARS = 240
+INDEX_BATCH = 1000
+LANGUAGES = stemming.LANGUAGES
+LANGUAGE_TOKEN = "zzlang"  # + "en", "fr", "es" or "xx": no word of the three languages looks like it
 _WORD = re.compile(r"\w+", re.UNICODE)
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -32,6 +46,7 @@ class Filters:
     party: str | None = None
     year_from: int | None = None
     year_to: int | None = None
+    language: str | None = None  # "en", "fr" or "es": only provisions written in that language
 
 
 def fold(text: str) -> str:
@@ -47,23 +62,105 @@ def fold(text: str) -> str:
 
 
 def fold_for_index(text: str) -> str:
-    """Fast lower-case, accent-free text for indexing (lengths may change; use ``fold`` for offsets)."""
+    """Fast lower-case, accent-free text (lengths may change; use ``fold`` for offsets)."""
     low = text.lower()
     if low.isascii():
         return low
     return _COMBINING.sub("", unicodedata.normalize("NFKD", low))
 
 
-def index_provisions(rows: list[tuple[int, str]]) -> None:
-    """Index ``(provision pk, text)`` pairs for search (PostgreSQL; SQLite triggers do this themselves)."""
-    if connection.vendor != "postgresql" or not rows:
-        return
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {SEARCH_TABLE} (provision_id, tsv) VALUES (%s, to_tsvector('simple'::regconfig, %s)) "
-            "ON CONFLICT (provision_id) DO UPDATE SET tsv = EXCLUDED.tsv",
-            [(pk, fold_for_index(text or "")) for pk, text in rows],
+def _heading(path: object) -> str:
+    """The last heading of a provision's stored path (a list, or its JSON text on a raw SQLite cursor)."""
+    if isinstance(path, str):
+        try:
+            path = json.loads(path)
+        except ValueError:
+            return ""
+    if isinstance(path, list) and path:
+        return str(path[-1])[:500]
+    return ""
+
+
+def _context(pks: list[int]) -> dict[int, tuple[str, str]]:
+    """Provision pk -> (its language, or its agreement's when it has none; its heading)."""
+    from msmelens.agreements.models import Provision
+
+    out: dict[int, tuple[str, str]] = {}
+    for i in range(0, len(pks), INDEX_BATCH):
+        rows = Provision.objects.filter(pk__in=pks[i : i + INDEX_BATCH]).values_list(
+            "pk", "language", "agreement__language", "path"
         )
+        for pk, own, agreement, path in rows:
+            out[int(pk)] = (own or agreement or "", _heading(path))
+    return out
+
+
+def language_token(language: str) -> str:
+    """The token the index adds to each provision to tell its language ("zzlangen"; "zzlangxx": unknown)."""
+    return LANGUAGE_TOKEN + (stemming.language_of(language) or "xx")
+
+
+def document_stems(text: str, heading: str, language: str) -> str:
+    """What the index holds for a provision: its language token, then the stems of its heading and text."""
+    body = stemming.index_text(f"{heading}\n{text}" if heading else text, language)
+    return f"{language_token(language)} {body}"
+
+
+def _write(conn: Any, rows: list[tuple[int, str]]) -> None:
+    """Store ``(provision pk, stems)`` rows in the index of ``conn``'s database, replacing older ones."""
+    if not rows:
+        return
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.executemany(
+                f"INSERT INTO {SEARCH_TABLE} (provision_id, tsv) VALUES (%s, to_tsvector('simple'::regconfig, %s)) "
+                "ON CONFLICT (provision_id) DO UPDATE SET tsv = EXCLUDED.tsv",
+                rows,
+            )
+        elif conn.vendor == "sqlite":
+            marks = ", ".join(["%s"] * len(rows))
+            cursor.execute(f"DELETE FROM {STEM_TABLE} WHERE rowid IN ({marks})", [pk for pk, _ in rows])
+            cursor.executemany(f"INSERT INTO {STEM_TABLE} (rowid, terms) VALUES (%s, %s)", rows)
+
+
+def index_provisions(rows: Sequence[tuple[int, str]]) -> None:
+    """Index stored provisions for search (both databases): ``(provision pk, text)`` pairs, the text as
+    stored. Each provision's heading and language (or its agreement's) are read from the database."""
+    if not rows:
+        return
+    context = _context([int(pk) for pk, _ in rows])
+    stemmed = []
+    for pk, text in rows:
+        language, heading = context.get(int(pk), ("", ""))
+        stemmed.append((int(pk), document_stems(text or "", heading, language)))
+    for i in range(0, len(stemmed), INDEX_BATCH):
+        _write(connection, stemmed[i : i + INDEX_BATCH])
+
+
+def rebuild_index(conn: Any = None) -> int:
+    """Re-stem every stored provision into the search index (after a change of index format); returns how
+    many. ``conn``: a Django database connection (the default one when None), e.g. a migration's."""
+    conn = conn or connection
+    done, last = 0, 0
+    while True:
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT p.id, p.text, p.language, a.language, p.path FROM agreements_provision p "
+                "JOIN agreements_agreement a ON a.id = p.agreement_id WHERE p.id > %s ORDER BY p.id LIMIT %s",
+                [last, INDEX_BATCH],
+            )
+            batch = cursor.fetchall()
+        if not batch:
+            return done
+        _write(
+            conn,
+            [
+                (int(pk), document_stems(text or "", _heading(path), own or agr or ""))
+                for pk, text, own, agr, path in batch
+            ],
+        )
+        done += len(batch)
+        last = int(batch[-1][0])
 
 
 def query_terms(q: str) -> list[str]:
@@ -76,9 +173,14 @@ def query_terms(q: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
-def _where(filters: Filters) -> tuple[list[str], list[object]]:
+def query_units(q: str, *, cross_lingual: bool = True) -> list[QueryUnit]:
+    """The units a hit must all match (see the module docstring); empty for a query without words."""
+    return parse_query((q or "")[:1000], max_units=MAX_TERMS, cross_lingual=cross_lingual)
+
+
+def _where(filters: Filters) -> tuple[list[str], list[Any]]:
     clauses: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     if filters.relevance:
         clauses.append("p.relevance = %s")
         params.append(filters.relevance)
@@ -94,39 +196,106 @@ def _where(filters: Filters) -> tuple[list[str], list[object]]:
     if filters.year_to is not None:
         clauses.append("a.year_signed <= %s")
         params.append(int(filters.year_to))
+    if filters.language:
+        clauses.append("(p.language = %s OR (p.language = '' AND a.language = %s))")
+        params += [filters.language, filters.language]
     return clauses, params
 
 
-def search_ids(
-    terms: list[str], filters: Filters, *, limit: int, offset: int
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a hit must match: every unit in the query's language; elsewhere only the concept units (plain
+    words have no translation: they rank the hits written in another language, they do not exclude them)."""
+
+    units: tuple[QueryUnit, ...]
+    language: str = ""  # the query's language; "" when unknown or when every unit is required everywhere
+
+    @property
+    def concepts(self) -> tuple[QueryUnit, ...]:
+        return tuple(u for u in self.units if u.concept)
+
+
+def plan(q: str, units: list[QueryUnit]) -> Plan:
+    """Every unit required everywhere, unless the query mixes concepts and plain words in a known language."""
+    kept = tuple(u for u in units if u.alternatives)
+    mixed = any(u.concept for u in kept) and any(not u.concept for u in kept)
+    language = query_language(q, list(kept)) if mixed else ""
+    return Plan(units=kept, language=language)
+
+
+def _fts5_all(units: Sequence[QueryUnit]) -> str:
+    parts = []
+    for unit in units:
+        phrases = ['"' + " ".join(seq).replace('"', "") + '"' for seq in unit.alternatives]
+        parts.append("(" + " OR ".join(phrases) + ")")
+    return " AND ".join(parts)
+
+
+def _fts5_query(p: Plan) -> str:
+    """``("a" OR "b c") AND ("d")``: every unit, each any of its stem sequences as a phrase; with a query
+    language, ``(all units AND its token) OR (concepts NOT its token)``."""
+    if not p.language:
+        return _fts5_all(p.units)
+    token = f'"{language_token(p.language)}"'
+    return f"(({_fts5_all(p.units)}) AND {token}) OR (({_fts5_all(p.concepts)}) NOT {token})"
+
+
+def _tsquery_all(units: Sequence[QueryUnit]) -> tuple[str, list[str]]:
+    parts, args = [], []
+    for unit in units:
+        ors = []
+        for seq in unit.alternatives:
+            ors.append("phraseto_tsquery('simple'::regconfig, %s)")
+            args.append(" ".join(seq))
+        parts.append("(" + " || ".join(ors) + ")")
+    return "(" + " && ".join(parts) + ")", args
+
+
+def _tsquery(p: Plan) -> tuple[str, list[str]]:
+    """A PostgreSQL tsquery expression (with its parameters) of the same meaning as ``_fts5_query``."""
+    every, every_args = _tsquery_all(p.units)
+    if not p.language:
+        return every, every_args
+    concepts, concept_args = _tsquery_all(p.concepts)
+    token = "phraseto_tsquery('simple'::regconfig, %s)"
+    lang = language_token(p.language)
+    return f"(({every} && {token}) || ({concepts} && !!{token}))", [*every_args, lang, *concept_args, lang]
+
+
+def search_units(
+    units: list[QueryUnit] | Plan, filters: Filters, *, limit: int, offset: int
 ) -> tuple[int, list[tuple[int, float]]]:
-    """``(total, [(provision pk, rank), ...])`` best first; rank is larger for better matches."""
-    if not terms:
+    """``(total, [(provision pk, rank), ...])`` best first; rank is larger for better matches. ``units``:
+    all required everywhere, or a ``Plan``."""
+    p = units if isinstance(units, Plan) else Plan(units=tuple(u for u in units if u.alternatives))
+    if not p.units:
         return 0, []
     clauses, params = _where(filters)
     if connection.vendor == "postgresql":
-        match = "s.tsv @@ plainto_tsquery('simple'::regconfig, %s)"
+        tsq, tsq_args = _tsquery(p)
         base = (
             f"FROM {SEARCH_TABLE} s JOIN agreements_provision p ON p.id = s.provision_id "
             "JOIN agreements_agreement a ON a.id = p.agreement_id "
-            f"WHERE {' AND '.join([match, *clauses])}"
+            f"WHERE {' AND '.join([f's.tsv @@ {tsq}', *clauses])}"
         )
-        args = [" ".join(terms), *params]
-        rank = "ts_rank(s.tsv, plainto_tsquery('simple'::regconfig, %s))"
-        select = f"SELECT p.id, {rank} AS rank {base} ORDER BY rank DESC, p.id LIMIT %s OFFSET %s"
-        select_args = [" ".join(terms), *args, limit, offset]
+        args: list[Any] = [*tsq_args, *params]
+        select = (
+            f"SELECT p.id, ts_rank(s.tsv, {tsq}) AS rank {base} ORDER BY rank DESC, p.id LIMIT %s OFFSET %s"
+        )
+        select_args = [*tsq_args, *args, limit, offset]
     elif connection.vendor == "sqlite":
-        fts_query = " ".join('"' + t.replace('"', "") + '"' for t in terms)
         base = (
-            f"FROM {FTS_TABLE} JOIN agreements_provision p ON p.id = {FTS_TABLE}.rowid "
+            f"FROM {STEM_TABLE} JOIN agreements_provision p ON p.id = {STEM_TABLE}.rowid "
             "JOIN agreements_agreement a ON a.id = p.agreement_id "
-            f"WHERE {' AND '.join([f'{FTS_TABLE} MATCH %s', *clauses])}"
+            f"WHERE {' AND '.join([f'{STEM_TABLE} MATCH %s', *clauses])}"
         )
-        args = [fts_query, *params]
-        select = f"SELECT p.id, -bm25({FTS_TABLE}) AS rank {base} ORDER BY rank DESC, p.id LIMIT %s OFFSET %s"
+        args = [_fts5_query(p), *params]
+        select = (
+            f"SELECT p.id, -bm25({STEM_TABLE}) AS rank {base} ORDER BY rank DESC, p.id LIMIT %s OFFSET %s"
+        )
         select_args = [*args, limit, offset]
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        return _fallback(terms, filters, limit=limit, offset=offset)
+        raise NotImplementedError(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) {base}", args)
         total = int(cursor.fetchone()[0])
@@ -135,25 +304,45 @@ def search_ids(
     return total, rows
 
 
-def _fallback(
-    terms: list[str], filters: Filters, *, limit: int, offset: int
+def search_ids(
+    terms: list[str], filters: Filters, *, limit: int, offset: int, cross_lingual: bool = False
 ) -> tuple[int, list[tuple[int, float]]]:
-    from msmelens.agreements.models import Provision
-
-    qs = Provision.objects.all()
-    for t in terms:
-        qs = qs.filter(text__icontains=t)
-    ids = list(qs.order_by("id").values_list("id", flat=True))
-    return len(ids), [(pk, 1.0) for pk in ids[offset : offset + limit]]
+    """``search_units`` for the words of ``query_terms`` (stemmed; concepts only when ``cross_lingual``)."""
+    return search_units(
+        query_units(" ".join(terms), cross_lingual=cross_lingual), filters, limit=limit, offset=offset
+    )
 
 
-def snippet_html(text: str, terms: list[str], *, width: int = SNIPPET_CHARS) -> str:
-    """An HTML-escaped excerpt of ``text`` around the densest run of hits, each hit in ``<mark>``."""
+def _marked(word: str, wanted: frozenset[str], language: str) -> bool:
+    folded = stemming.fold(word)
+    if folded in wanted:
+        return True
+    languages = (language,) if language else LANGUAGES
+    return any(stemming.stem(folded, lang) in wanted for lang in languages)
+
+
+def snippet_html(
+    text: str,
+    terms: list[str] | None = None,
+    *,
+    width: int = SNIPPET_CHARS,
+    units: list[QueryUnit] | None = None,
+    language: str = "",
+) -> str:
+    """An HTML-escaped excerpt of ``text`` around the densest run of hits, each hit in ``<mark>``.
+
+    A hit is a word whose stem (in ``language``, or in any of the three when unknown) was looked for: the
+    stems of ``units``, or of the plain words ``terms``."""
     if not text:
         return ""
+    if units is None:
+        units = query_units(" ".join(terms or []), cross_lingual=False)
+    wanted = highlight_stems(units)
+    lang = stemming.language_of(language)
     folded = fold(text)
-    wanted = set(terms)
-    hits = [(m.start(), m.end()) for m in _WORD.finditer(folded) if m.group(0).strip("_") in wanted]
+    hits = [
+        (m.start(), m.end()) for m in _WORD.finditer(folded) if _marked(m.group(0).strip("_"), wanted, lang)
+    ]
     if not hits:
         start = 0
     else:

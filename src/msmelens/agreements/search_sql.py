@@ -95,3 +95,29 @@ POSTGRES_BACKWARD = [
     "DROP INDEX IF EXISTS agreements_provision_fts_gin",
     f"DROP FUNCTION IF EXISTS {FOLD_FUNCTION}(text)",
 ]
+# 0006: stems (msmelens.corpus.stemming) instead of words, on both databases, so that "rulings" finds
+# "ruling" and a query in one language finds the others (msmelens.lens.concepts). The stems are computed in
+# Python, so no trigger can fill the index: ``search.index_provisions`` does, at import, and
+# ``search.rebuild_index`` (the migration) for the provisions already stored. SQLite: an FTS5 table holding
+# each provision's stems (rowid = provision id), emptied by a delete trigger; the word-level FTS5 table of
+# 0002 and its triggers go. PostgreSQL: the side table of 0003 keeps its shape; its tsv now holds the stems.
+STEM_TABLE = "agreements_provision_stems"
+SQLITE_STEMS_FORWARD = [
+    "DROP TRIGGER IF EXISTS agreements_provision_fts_ai",
+    "DROP TRIGGER IF EXISTS agreements_provision_fts_ad",
+    "DROP TRIGGER IF EXISTS agreements_provision_fts_au",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {STEM_TABLE} USING fts5(
+        terms, tokenize='unicode61 remove_diacritics 2')""",
+    f"""CREATE TRIGGER IF NOT EXISTS agreements_provision_stems_ad AFTER DELETE ON agreements_provision BEGIN
+        DELETE FROM {STEM_TABLE} WHERE rowid = old.id; END""",
+]
+SQLITE_STEMS_BACKWARD = [
+    "DROP TRIGGER IF EXISTS agreements_provision_stems_ad",
+    f"DROP TABLE IF EXISTS {STEM_TABLE}",
+    *SQLITE_FORWARD,
+]
+POSTGRES_WORDS_BACKWARD = [
+    f"""UPDATE {SEARCH_TABLE} s SET tsv = to_tsvector('simple'::regconfig, {FOLD_FUNCTION}(p.text))
+        FROM agreements_provision p WHERE p.id = s.provision_id""",
+]
