@@ -245,8 +245,11 @@ def _compare_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def search(request: HttpRequest) -> HttpResponse:
+    from msmelens.agreements import search_selectors
+    from msmelens.agreements.search_form import add_language_field, hit_rows
+
     choices = _form_choices()
-    form = SearchForm(request.GET or None, choices=choices)
+    form = add_language_field(SearchForm(request.GET or None, choices=choices))
     context: dict[str, Any] = {"form": form}
     status = 200
     if form.is_bound and form.is_valid() and form.cleaned_data.get("q", "").strip():
@@ -255,12 +258,13 @@ def search(request: HttpRequest) -> HttpResponse:
             number = max(1, int(request.GET.get("page", "1")))
         except ValueError:
             number = 1
-        result = selectors.provision_search(
+        result = search_selectors.provision_search(
             limit=SEARCH_PAGE_SIZE, offset=(number - 1) * SEARCH_PAGE_SIZE, **params
         )
         n_pages = max(1, -(-result.total // SEARCH_PAGE_SIZE))
         context.update(
             result=result,
+            hits=hit_rows(result.hits),
             page_number=number,
             n_pages=n_pages,
             has_next=number < n_pages,
