@@ -322,19 +322,16 @@ class QueryUnit:
     languages: tuple[str, ...] = ()  # the languages whose phrase of the concept the query used
 
 
-_SIZE_WORDS = frozenset({"small", "micro", "medium", "petite", "petits", "mediana", "mediano"})
+# size adjectives among the lexicons' triggers: they name no enterprise by themselves
+_SIZE_WORDS = frozenset(
+    ("small", "medium", "micro", "mid-sized", "pequeña", "pequeñas", "pequeño", "pequeños", "mediana")
+    + ("medianas", "mediano", "medianos", "petite", "petites", "petits", "moyenne", "moyennes")
+)
 
 
 def _acronyms(triggers: tuple[str, ...]) -> tuple[str, ...]:
-    """The SME acronyms and compounds of a lexicon's size triggers ("smes", "pymes", "microempresa*"); the
-    bare size words ("small", "pequeña") name no enterprise by themselves and are left out."""
-    out = []
-    for trigger in triggers:
-        word = trigger.rstrip("*")
-        compound = "empresa" in word or "entreprise" in word or "enterprise" in word
-        if (len(word) <= 6 or compound) and word not in _SIZE_WORDS:
-            out.append(word)
-    return tuple(out)
+    """The SME acronyms and compounds of a lexicon's size triggers ("smes", "mipymes", "microempresa")."""
+    return tuple(t.rstrip("*") for t in triggers if t.rstrip("*") not in _SIZE_WORDS)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,104 @@
+"""Stems and shared concepts (pure Python): plural and accent forms meet, queries are cut into units."""
+
+from __future__ import annotations
+
+import pytest
+
+from msmelens.corpus.stemming import index_text, language_of, query_stems, stem, stems, words
+from msmelens.lens.concepts import concept_phrases, concepts, highlight_stems, parse_query, query_language
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "language"),
+    [
+        ("ruling", "rulings", "en"),
+        ("enterprise", "enterprises", "en"),
+        ("empresa", "empresas", "es"),
+        ("resolución", "resoluciones", "es"),
+        ("décision", "décisions", "fr"),
+        ("entreprise", "entreprises", "fr"),
+    ],
+)
+def test_forms_of_a_word_share_a_stem(a: str, b: str, language: str) -> None:
+    assert stem(words(a)[0], language) == stem(words(b)[0], language)
+
+
+def test_accents_and_case_do_not_change_stems() -> None:
+    assert stems("Décisions ANTICIPÉES", "fr") == stems("decisions anticipees", "fr") == ["decis", "anticipe"]
+    assert stems("PEQUEÑAS empresas", "es") == stems("pequenas Empresas", "es") == ["pequen", "empres"]
+
+
+def test_other_languages_are_indexed_unstemmed() -> None:
+    assert index_text("Die Unternehmen", "de") == "die unternehmen"
+    assert language_of("en-GB") == "en" and language_of("de") == "" and language_of(None) == ""
+
+
+def test_a_query_word_has_its_stem_in_each_language() -> None:
+    assert query_stems("rulings") == ("rulings", "rule", "ruling")
+    assert "empres" in query_stems("empresas")
+
+
+def test_words_drop_punctuation_and_underscores() -> None:
+    assert words('"Élément" AND (NEAR*) x_y') == ["element", "and", "near", "x", "y"]
+
+
+def test_concepts_have_phrases_in_the_three_languages() -> None:
+    table = concepts()
+    assert len(table) >= 60
+    for concept in table:
+        assert set(concept.phrases) == {"en", "fr", "es"}, concept.key
+        assert all(concept.phrases[lang] for lang in ("en", "fr", "es")), concept.key
+    # the lexicons' SME acronyms join the curated phrases
+    sme = concept_phrases("sme")
+    assert {"smes", "msme"} <= set(sme["en"]) and {"pyme", "mipymes"} <= set(sme["es"]) and "pme" in sme["fr"]
+
+
+@pytest.mark.parametrize(
+    ("query", "concept", "language"),
+    [
+        ("ventanilla única", "single_window", "es"),
+        ("Ventanilla Unica", "single_window", "es"),
+        ("guichet unique", "single_window", "fr"),
+        ("single windows", "single_window", "en"),
+        ("resoluciones anticipadas", "advance_rulings", "es"),
+        ("advance ruling", "advance_rulings", "en"),
+        ("décisions anticipées", "advance_rulings", "fr"),
+    ],
+)
+def test_a_concept_phrase_is_one_unit_with_its_translations(query: str, concept: str, language: str) -> None:
+    units = parse_query(query)
+    assert [u.concept for u in units] == [concept]
+    assert language in units[0].languages
+    alternatives = set(units[0].alternatives)
+    assert ("singl", "window") in alternatives or ("advanc", "rule") in alternatives
+    assert ("guichet", "uniqu") in alternatives or ("decis", "anticipe") in alternatives
+    assert ("ventanill", "unic") in alternatives or ("resolu", "anticip") in alternatives
+
+
+def test_longest_phrase_wins_and_plain_words_stay() -> None:
+    units = parse_query("small and medium-sized enterprises in government procurement rulings")
+    assert [u.concept for u in units] == ["sme", "government_procurement", ""]
+    assert units[-1].words == ("rulings",)
+    assert parse_query("ventanilla única", cross_lingual=False)[0].concept == ""
+
+
+def test_stopwords_are_dropped_unless_alone() -> None:
+    assert [u.words for u in parse_query("the rules of the game")] == [("rules",), ("game",)]
+    assert [u.words for u in parse_query("the")] == [("the",)]
+    assert parse_query("") == [] and parse_query("!!! ???") == []
+
+
+def test_query_language_is_voted_by_concepts_and_stopwords() -> None:
+    for query, expected in [
+        ("comité de pymes", "es"),
+        ("committee on SMEs", "en"),
+        ("droit de la concurrence", "fr"),
+        ("rulings", ""),
+    ]:
+        assert query_language(query, parse_query(query)) == expected, query
+
+
+def test_highlight_stems_leave_stopwords_out() -> None:
+    marks = highlight_stems(parse_query("pequeñas y medianas empresas"))
+    assert {"pequen", "median", "empres", "small", "enterpris", "pme"} <= marks
+    assert not {"y", "and", "et"} & marks
