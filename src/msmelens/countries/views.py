@@ -20,6 +20,7 @@ from msmelens.practices import selectors as practice_selectors
 from msmelens.practices.brief import practice_item
 from msmelens.practices.brief_views import practice_url
 from msmelens.web import charts
+from msmelens.wto.views import country_section as wto_country_section
 
 
 def _lang() -> str:
@@ -111,5 +112,6 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
         "category_labels": [category_label(c) for c in CATEGORIES],
         "chart": mark_safe(chart),
         "timeline": practice_timeline(code, _lang()),
+        "wto": wto_country_section(code),
     }
     return render(request, "msmelens/country_detail.html", context)

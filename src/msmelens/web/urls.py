@@ -25,6 +25,7 @@ urlpatterns = [
     path("surveys/", include("msmelens.feedback.urls")),
     path("practices/", include("msmelens.practices.urls")),
     path("what-works/", include("msmelens.practices.whatworks_urls")),
+    path("wto/", include("msmelens.wto.urls")),  # WTO agreements, Beyond the WTO
     prefix_default_language=False,  # English at /, French at /fr/, Spanish at /es/
 )
 
