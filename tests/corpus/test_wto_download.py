@@ -233,3 +233,5 @@ def test_cli_download_wto(site: Site, tmp_path: Path):
     assert "0 downloaded, 1 already up to date, 1 failed" in result.output
     result = runner.invoke(cli, ["corpus", "download", "wto", "--dest", str(tmp_path), "--only", "nope"])
     assert result.exit_code == 2 and "Unknown WTO text 'nope'" in result.output
+    result = runner.invoke(cli, ["corpus", "download", "tota", "--dest", str(tmp_path), "--only", "tbt"])
+    assert result.exit_code == 2 and "are for `corpus download wto`" in result.output

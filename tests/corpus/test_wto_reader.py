@@ -134,6 +134,32 @@ def test_tbt_page_articles_sections_annex_and_footnotes():
         assert noise not in doc.text.lower()
 
 
+def test_sps_page_titles_on_their_own_line_and_anchor_footnotes():
+    doc = read_wto_file(DATA / "sps.en.html")
+    _check(doc)
+    main, annex, notes = doc.chapters
+    assert main.heading == "Agreement on the Application of Sanitary and Phytosanitary Measures"
+    assert [a.heading for a in main.articles] == [
+        "Preamble",
+        "Article 1 General Provisions",
+        "Article 2 Basic Rights and Obligations",
+    ]
+    assert main.articles[2].paragraphs[0].text.endswith("plant life or health.(1)")
+    assert annex.heading == "ANNEX A DEFINITIONS(2)"
+    assert [p.source_ref for p in annex.articles[0].paragraphs] == [
+        "intro#1",
+        "intro#1(a)",
+        "intro#1(b)",
+        "intro#2",
+    ]
+    assert [a.source_ref for a in notes.articles] == ["fn1", "fn2"]
+    assert (
+        notes.articles[1].text
+        == 'For the purpose of these definitions, "animal" includes fish and wild fauna.'
+    )
+    assert "back to top" not in doc.text.lower() and "Home" not in doc.text
+
+
 def test_french_gats_parts_article_premier_bis_and_notes():
     doc = read_wto_file(DATA / "gats.fr.html")
     _check(doc)
@@ -244,6 +270,22 @@ LINES = [
     "GENERAL PROVISIONS",
     "Back to top",
 ]
+
+
+TAGS = ["<p>", "</p>", "<h2>", "</h2>", "<sup>", "</sup>", '<div class="footnote">', "</div>", '<a name="fnt-1">',
+        "</a>", "<br>", "<h1>", "</h1>", "<script>", "</script>", "<nav>", "</nav>", "<tr><td>", "&amp;", "<"]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(LINES), st.sampled_from(TAGS), st.text(max_size=30)), max_size=40))
+def test_html_soup_gives_document_or_read_error(parts: list[str]):
+    try:
+        doc = read_wto_text("<!DOCTYPE html><html><body>" + "".join(parts), key="tbt", language="fr")
+    except ReadError as err:
+        assert err.code == "MSL109"
+    else:
+        _check(doc)
+        assert doc.format == "html"
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -159,6 +159,11 @@ def corpus_download(
                 base_url=base_url,
             )
         )
+    if only or languages or refresh or accept_changes or base_url:
+        click.echo(
+            "--only, --language, --refresh and --accept-changes are for `corpus download wto`.", err=True
+        )
+        sys.exit(2)
     target = Path(dest) if dest else _home() / "tota" / "xml"
     try:
         n = download_tota(url=url, dest=target)

@@ -112,60 +112,19 @@ class _Head:
 # ----------------------------------------------------------------------------------------------- text cleaning
 
 
+_FOOTNOTE_ANCHOR = re.compile(r"^(?:fnt?|footnote|ftn)[-_]?\d{1,3}$", re.IGNORECASE)
+
+
 class _WtoHTML(HTMLParser):
-    _BLOCK = frozenset(
-        [
-            "address",
-            "article",
-            "aside",
-            "blockquote",
-            "br",
-            "dd",
-            "div",
-            "dl",
-            "dt",
-            "figcaption",
-            "figure",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "hr",
-            "li",
-            "main",
-            "ol",
-            "p",
-            "pre",
-            "section",
-            "table",
-            "tbody",
-            "td",
-            "th",
-            "thead",
-            "tr",
-            "ul",
-            "caption",
-            "center",
-        ]
-    )
-    _SKIP = frozenset(
-        [
-            "script",
-            "style",
-            "head",
-            "noscript",
-            "template",
-            "svg",
-            "nav",
-            "header",
-            "footer",
-            "form",
-            "button",
-            "select",
-        ]
-    )
+    _BLOCK = frozenset((
+        "address", "article", "aside", "blockquote", "br", "caption", "center", "dd", "div", "dl", "dt",
+        "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre",
+        "section", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    ))  # fmt: skip
+    _SKIP = frozenset((
+        "script", "style", "head", "noscript", "template", "svg", "nav", "header", "footer", "form", "button",
+        "select",
+    ))  # fmt: skip
 
     def __init__(self, notes_label: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -176,20 +135,32 @@ class _WtoHTML(HTMLParser):
         self.in_notes = False
         self.h1: list[str] | None = None
         self.title = ""
+        self.block_has_text = False
+
+    def _notes_start(self) -> None:
+        if not self.in_notes and not self.skip:
+            self.in_notes = True  # the page's footnotes start: give them a heading the reader knows
+            self.parts.append(f"\n{self.notes_label}\n")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIP:
             self.skip += 1
         elif tag == "sup" and not self.skip:
             self.sup = []
+        elif tag == "a" and not self.block_has_text:
+            # a footnote's own anchor (<a name="fnt-1">) opening a block starts the footnotes; the markers in
+            # the text (<a href="#fnt-1">) always follow some words
+            names = [v or "" for k, v in attrs if k in ("name", "id")]
+            if any(_FOOTNOTE_ANCHOR.match(n) for n in names):
+                self._notes_start()
         elif tag in self._BLOCK:
             if tag == "h1" and not self.title and not self.skip:
                 self.h1 = []
             marks = " ".join(v or "" for k, v in attrs if k in ("class", "id")).lower()
-            if "footnote" in marks and not self.in_notes and not self.skip:
-                self.in_notes = True  # the page's footnotes start: give them a heading the reader knows
-                self.parts.append(f"\n{self.notes_label}\n")
+            if "footnote" in marks:
+                self._notes_start()
             self.parts.append("\n")
+            self.block_has_text = False
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._SKIP:
@@ -203,10 +174,13 @@ class _WtoHTML(HTMLParser):
                 self.title = " ".join("".join(self.h1).split())
                 self.h1 = None
             self.parts.append("\n")
+            self.block_has_text = False
 
     def handle_data(self, data: str) -> None:
         if self.skip:
             return
+        if data.strip():
+            self.block_has_text = True
         if self.h1 is not None:
             self.h1.append(data)
         if self.sup is not None:
