@@ -182,6 +182,13 @@ def test_timeout_404_and_retry_after(site: Site, tmp_path: Path):
     assert time.monotonic() - started < 10
 
 
+def test_an_answer_that_is_no_web_page_is_not_saved(site: Site, tmp_path: Path):
+    site.pages[path_of("tbt", "en")] = b"Service temporarily unavailable"
+    report = _get(site, tmp_path, ["tbt"], ("en",))
+    assert [r.status for r in report.results] == ["failed"] and "is not a web page" in report.results[0].reason
+    assert not list(tmp_path.glob("tbt.*")) and load_manifest(tmp_path) == {}
+
+
 def test_shared_page_fetched_once_for_several_annexes(site: Site, tmp_path: Path):
     keys = ["gats-annex-telecommunications", "gats-annex-financial-services"]
     report = _get(site, tmp_path, keys, ("es",))

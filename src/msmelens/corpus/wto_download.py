@@ -296,6 +296,9 @@ def _store(
 ) -> None:
     if not data.strip():
         raise _Failure(f"the WTO site sent an empty page for {url}")
+    head = data[:65536].lower()
+    if not any(tag in head for tag in (b"<html", b"<body", b"<!doctype html")):
+        raise _Failure(f"the answer from {url} is not a web page (a login or error page?); not saved")
     digest = hashlib.sha256(data).hexdigest()
     result.sha256, result.size = digest, len(data)
     name = target.name
