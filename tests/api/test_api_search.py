@@ -79,3 +79,25 @@ def test_search_requires_q(client: Client) -> None:
         response = client.get("/api/v1/search", params)
         assert response.status_code == 422, params
         assert "'q'" in response.json()["detail"]
+
+
+def test_search_crosses_languages_and_marks_each_hit(client: Client) -> None:
+    crossed = client.get("/api/v1/search", {"q": "resoluciones anticipadas", "limit": 100}).json()
+    assert {"en", "es"} <= {hit["language"] for hit in crossed["items"]}
+    english = [hit for hit in crossed["items"] if hit["language"] == "en"]
+    assert any("<mark>advance</mark>" in hit["snippet_html"].lower() for hit in english)
+    plain = client.get(
+        "/api/v1/search", {"q": "resoluciones anticipadas", "cross_lingual": "false", "limit": 100}
+    ).json()
+    assert 0 < plain["count"] < crossed["count"]
+    assert {hit["language"] for hit in plain["items"]} == {"es"}
+
+
+def test_search_language_filter(client: Client) -> None:
+    for language in ("en", "es", "fr"):
+        data = client.get("/api/v1/search", {"q": "enterprises", "language": language, "limit": 100}).json()
+        assert data["count"] > 0 and {hit["language"] for hit in data["items"]} == {language}
+    first = client.get("/api/v1/search", {"q": "enterprises", "language": "es", "limit": 2}).json()
+    assert "language=es" in first["next"]
+    response = client.get("/api/v1/search", {"q": "enterprises", "language": "de"})
+    assert response.status_code == 422
