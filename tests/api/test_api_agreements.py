@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from tests.sample import JAPAN_THAILAND, SAMPLE_IDS, TPP_EN, WAEMU_FR
+from tests.sample import JAPAN_THAILAND, SAMPLE_IDS, TPP_EN, TPP_ES, WAEMU_FR
+
+N_AGREEMENTS = len(SAMPLE_IDS) - 1  # the TPP's English and Spanish texts are one agreement
 
 pytestmark = pytest.mark.usefixtures("sample_db")
 
@@ -18,10 +20,11 @@ def get(client: Client, url: str, **params: object) -> dict:
 
 def test_list_has_every_sample_agreement_with_counts_and_links(client: Client) -> None:
     data = get(client, "/api/v1/agreements", limit=200)
-    assert data["count"] == len(SAMPLE_IDS)
+    assert data["count"] == N_AGREEMENTS
     assert data["next"] is None
-    by_id = {item["lens_id"]: item for item in data["items"]}
-    assert set(by_id) == set(SAMPLE_IDS)
+    by_id = {item["agreement_id"]: item for item in data["items"]}
+    assert set(by_id) == set(SAMPLE_IDS) - {TPP_ES}
+    assert "lens_id" not in by_id[TPP_EN]
     tpp = by_id[TPP_EN]
     assert tpp["has_sme_chapter"] is True
     assert tpp["counts"]["explicit"] > 0
@@ -48,39 +51,39 @@ def test_sort_by_year(client: Client) -> None:
 
 def test_party_and_year_filters(client: Client) -> None:
     data = get(client, "/api/v1/agreements", party="JPN")
-    assert JAPAN_THAILAND in [i["lens_id"] for i in data["items"]]
+    assert JAPAN_THAILAND in [i["agreement_id"] for i in data["items"]]
     assert all("JPN" in i["parties"] for i in data["items"])
     recent = get(client, "/api/v1/agreements", year_from=2010)["items"]
     assert recent and all(i["year"] >= 2010 for i in recent)
-    assert TPP_EN in [i["lens_id"] for i in recent]
+    assert TPP_EN in [i["agreement_id"] for i in recent]
     old = get(client, "/api/v1/agreements", year_to=1990)["items"]
     assert old and all(i["year"] <= 1990 for i in old)
 
 
 def test_relevance_filter_keeps_agreements_with_explicit_provisions(client: Client) -> None:
     items = get(client, "/api/v1/agreements", relevance="explicit")["items"]
-    assert TPP_EN in [i["lens_id"] for i in items]
+    assert TPP_EN in [i["agreement_id"] for i in items]
     assert all(i["counts"]["explicit"] > 0 for i in items)
 
 
 def test_pagination_next_and_offset(client: Client) -> None:
     first = get(client, "/api/v1/agreements", limit=2, sort="name")
-    assert first["count"] == len(SAMPLE_IDS)
+    assert first["count"] == N_AGREEMENTS
     assert (first["limit"], first["offset"], len(first["items"])) == (2, 0, 2)
     assert first["next"] is not None and "offset=2" in first["next"] and "sort=name" in first["next"]
     second = client.get(first["next"]).json()
     assert second["offset"] == 2
-    seen = [i["lens_id"] for i in first["items"] + second["items"]]
+    seen = [i["agreement_id"] for i in first["items"] + second["items"]]
     assert len(set(seen)) == 4
-    all_names = [i["lens_id"] for i in get(client, "/api/v1/agreements", limit=200, sort="name")["items"]]
+    all_names = [i["agreement_id"] for i in get(client, "/api/v1/agreements", limit=200, sort="name")["items"]]
     assert seen == all_names[:4]
-    last = get(client, "/api/v1/agreements", limit=2, offset=len(SAMPLE_IDS) - 1)
+    last = get(client, "/api/v1/agreements", limit=2, offset=N_AGREEMENTS - 1)
     assert len(last["items"]) == 1 and last["next"] is None
 
 
 def test_detail_has_metadata_and_profile(client: Client) -> None:
     data = get(client, f"/api/v1/agreements/{TPP_EN}")
-    assert data["lens_id"] == TPP_EN
+    assert data["agreement_id"] == TPP_EN
     assert "Trans-Pacific" in data["name"]
     assert data["year"] == 2016
     assert data["source_format"] == "tota-xml"

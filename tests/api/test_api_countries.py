@@ -16,7 +16,7 @@ def test_country_list_with_figures(client: Client) -> None:
     assert {"JPN", "THA", "AUS", "NZL"} <= set(countries)
     japan = countries["JPN"]
     assert japan["name"] == "Japan"
-    assert japan["n_agreements"] == 3  # Japan-Thailand and the TPP (English and Spanish texts)
+    assert japan["n_agreements"] == 2  # Japan-Thailand and the TPP (its two texts count once)
     assert japan["n_with_explicit"] >= 1
     assert 0.0 <= japan["mean_coverage"] <= 1.0
     assert japan["link"] == "/api/v1/countries/JPN"
@@ -35,16 +35,19 @@ def test_country_detail_has_agreements_profiles_and_heatmap(client: Client) -> N
     assert response.status_code == 200
     data = response.json()
     assert data["iso3"] == "JPN" and data["name"] == "Japon"
-    ids = [a["lens_id"] for a in data["agreements"]]
-    assert set(ids) == {TPP_EN, TPP_ES, JAPAN_THAILAND}
-    assert ids[-1] == JAPAN_THAILAND  # newest first: the TPP (2016) before Japan-Thailand (2007)
-    assert data["n_agreements"] == 3
+    ids = [a["agreement_id"] for a in data["agreements"]]
+    assert ids == [TPP_EN, JAPAN_THAILAND]  # newest first; the TPP once, its Spanish text a version of it
+    assert data["n_agreements"] == 2
     tpp = data["agreements"][ids.index(TPP_EN)]
+    assert [(v["agreement_id"], v["language"], v["primary"]) for v in tpp["versions"]] == [
+        (TPP_EN, "en", True),
+        (TPP_ES, "es", False),
+    ]
     assert tpp["profile"]["sme_chapter"] is not None
     assert set(tpp["coverage"]) == set(data["categories"])
     assert len(data["heatmap"]) == len(data["categories"]) == 8
     for row in data["heatmap"]:
-        assert [cell["lens_id"] for cell in row["cells"]] == ids
+        assert [cell["agreement_id"] for cell in row["cells"]] == ids
         assert row["cells"][ids.index(TPP_EN)]["value"] == tpp["coverage"][row["category"]]
 
 
@@ -57,11 +60,11 @@ def test_unknown_country_is_404_naming_it(client: Client) -> None:
 
 def test_overview_figures(client: Client) -> None:
     data = client.get("/api/v1/overview").json()
-    assert data["n_agreements"] == len(SAMPLE_IDS)
+    assert data["n_agreements"] == len(SAMPLE_IDS) - 1  # the TPP's two texts count once
     assert 1 <= data["n_with_explicit"] <= data["n_agreements"]
     assert data["share_explicit"] == pytest.approx(data["n_with_explicit"] / data["n_agreements"], abs=1e-4)
     assert data["n_provisions"] == sum(
-        client.get(f"/api/v1/agreements/{i}").json()["counts"]["provisions"] for i in SAMPLE_IDS
+        client.get(f"/api/v1/agreements/{i}").json()["counts"]["provisions"] for i in SAMPLE_IDS if i != TPP_ES
     )
     assert sum(row["n"] for row in data["by_year"]) == data["n_agreements"]
     assert set(data["category_coverage"]) == {

@@ -40,12 +40,12 @@ def test_bad_query_values_are_422_json(client: Client, url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "lens_id",
+    "agreement_id",
     ["x" * 65, "tota-1%00", "..%2F..%2Fetc%2Fpasswd", "%3Cscript%3E", "tota-449'--", "tota-449%20OR%201=1"],
 )
-def test_odd_ids_are_404_or_422_json(client: Client, lens_id: str) -> None:
-    response = client.get(f"/api/v1/agreements/{lens_id}")
-    assert response.status_code in (404, 422), (lens_id, response.status_code)
+def test_odd_ids_are_404_or_422_json(client: Client, agreement_id: str) -> None:
+    response = client.get(f"/api/v1/agreements/{agreement_id}")
+    assert response.status_code in (404, 422), (agreement_id, response.status_code)
     body = response.json()
     assert body["code"] in ("not_found", "invalid_parameter")
     assert "<script>" not in response.content.decode() or response["Content-Type"].startswith(

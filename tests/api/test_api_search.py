@@ -15,7 +15,7 @@ def test_search_returns_marked_snippets(client: Client) -> None:
     data = response.json()
     assert data["count"] >= len(data["items"]) > 0
     assert all("<mark>" in hit["snippet_html"] for hit in data["items"])
-    assert TPP_EN in {hit["agreement"]["lens_id"] for hit in data["items"]}
+    assert TPP_EN in {hit["agreement"]["agreement_id"] for hit in data["items"]}
     ranks = [hit["rank"] for hit in data["items"]]
     assert ranks == sorted(ranks, reverse=True)  # best first
 
@@ -24,7 +24,7 @@ def test_search_is_accent_insensitive(client: Client) -> None:
     accented = client.get("/api/v1/search", {"q": "pequeñas"}).json()
     plain = client.get("/api/v1/search", {"q": "pequenas"}).json()
     assert accented["count"] == plain["count"] > 0
-    assert TPP_ES in {hit["agreement"]["lens_id"] for hit in accented["items"]}
+    assert TPP_ES in {hit["agreement"]["agreement_id"] for hit in accented["items"]}
 
 
 def test_search_filters_and_pagination(client: Client) -> None:

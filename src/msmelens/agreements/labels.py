@@ -107,3 +107,15 @@ def region_label(value: str) -> str:
 
 def category_choices() -> list[tuple[str, str]]:
     return [(key, category_label(key)) for key in CATEGORIES]
+
+
+def language_label(code: str) -> str:
+    """A text's language ("es") named in the active language ("Spanish", "Espagnol"); unknown codes as is."""
+    from django.utils.translation import get_language_info
+
+    if not code:
+        return str(_("Language not known"))
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code

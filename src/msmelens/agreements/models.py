@@ -36,6 +36,10 @@ class Agreement(models.Model):
     n_implicit = models.IntegerField(default=0)
     has_sme_chapter = models.BooleanField(default=False)
     imported_at = models.DateTimeField()
+    # language versions (msmelens.agreements.versions): the id of the version that stands for the agreement
+    # in lists, counts and figures ("" until grouped), and whether this text is that version
+    group_key = models.CharField(max_length=64, blank=True, db_index=True)
+    is_primary = models.BooleanField(default=True, db_index=True)
 
     class Meta:
         ordering = ["lens_id"]

@@ -12,6 +12,7 @@ from msmelens.agreements.models import Agreement, AgreementParty, Provision
 from msmelens.corpus.model import AgreementMeta
 from msmelens.lens.taxonomy import CATEGORIES, RELEVANCE_LEVELS
 from msmelens.web.cache import cached_for_data_version
+from msmelens.web.charts import is_small_n
 
 SORTS: dict[str, list[Any]] = {
     "coverage": ["-coverage", "name", "lens_id"],
@@ -57,8 +58,10 @@ def agreement_list(
     sort: str = "coverage",
 ) -> QuerySet[Agreement]:
     """Agreements matching every given filter. ``category``/``relevance`` keep agreements having at least
-    one provision with that category and/or relevance (labels in force). Sort: coverage, name, year, -year."""
-    qs = Agreement.objects.all().defer("text")
+    one provision with that category and/or relevance (labels in force). Sort: coverage, name, year, -year.
+    An agreement stored in several languages is listed once, by its primary version (``version_selectors``
+    gives the others)."""
+    qs = Agreement.objects.filter(is_primary=True).defer("text")
     if party:
         qs = qs.filter(parties_key__contains=_party_key(party))
     if region:
@@ -162,14 +165,21 @@ def _meta(row: dict[str, Any]) -> AgreementMeta:
 
 
 def corpus_overview() -> dict[str, Any]:
-    """Corpus figures (keys of ``msmelens.lens.profile.corpus_figures``) plus ``n_provisions``; cached."""
+    """Corpus figures (keys of ``msmelens.lens.profile.corpus_figures``) plus ``n_provisions``; cached.
+
+    Each agreement counts once: an agreement stored in several languages by its primary version."""
 
     def compute() -> dict[str, Any]:
         from msmelens.lens.profile import corpus_figures
 
-        rows = Agreement.objects.values("name", "region", "date_signed", "year_signed", "status", "profile")
+        primaries = Agreement.objects.filter(is_primary=True)
+        rows = primaries.values("name", "region", "date_signed", "year_signed", "status", "profile")
         figures = corpus_figures((_meta(r), r["profile"] or {}) for r in rows.iterator())
-        figures["n_provisions"] = Provision.objects.count()
+        figures["n_provisions"] = Provision.objects.filter(agreement__is_primary=True).count()
+        figures["small_n"] = is_small_n(int(figures.get("n_agreements", 0)))
+        for key in ("by_year", "by_region"):
+            for row in figures.get(key, []):
+                row["small_n"] = is_small_n(int(row.get("n", 0)))
         return figures
 
     return cached_for_data_version(("corpus_overview",), compute)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from msmelens.agreements import search
 from msmelens.agreements.models import Agreement, AgreementParty, AuditLog, Curation, Provision
 from msmelens.agreements.pipeline import Analyzed, Failed, analyze_file, file_hash, stored_hash
+from msmelens.agreements.versions import Text, group_versions
 from msmelens.corpus.model import AgreementMeta, Article, Chapter, Document
 from msmelens.lens.record import Evidence, ProvisionResult
 from msmelens.lens.taxonomy import BINDING_LEVELS, CATEGORIES, RELEVANCE_LEVELS
@@ -173,8 +174,12 @@ def import_document(
     profile: Any,
     source_name: str,
     bump_version: bool = True,
+    regroup: bool = True,
 ) -> ImportOutcome:
-    """Store one analysed agreement; a no-op when the same source and lens version are already stored."""
+    """Store one analysed agreement; a no-op when the same source and lens version are already stored.
+
+    ``regroup`` (default) recomputes the language versions of all stored agreements afterwards; a batch
+    import passes False and regroups once at the end."""
     content_hash = stored_hash(document.content_hash)
     profile_dict = profile.to_dict() if hasattr(profile, "to_dict") else dict(profile)
     existing = Agreement.objects.filter(lens_id=document.id).first()
@@ -201,11 +206,46 @@ def import_document(
         object_ref=agreement.lens_id,
         data={"source": source_name, "n_provisions": len(results), "curations_reapplied": reapplied},
     )
+    if regroup:
+        regroup_versions()
     if bump_version:
         bump_data_version()
     return ImportOutcome(
         lens_id=agreement.lens_id, status=status, n_provisions=len(results), n_curations_reapplied=reapplied
     )
+
+
+@transaction.atomic
+def regroup_versions() -> int:
+    """Recompute which stored texts are language versions of one agreement (``versions.group_versions``).
+
+    Sets every agreement's ``group_key`` (its primary version's id) and ``is_primary``; returns how many
+    agreements changed. Reads metadata only; cheap enough to run after every import."""
+    rows = list(
+        Agreement.objects.values_list(
+            "pk", "lens_id", "name", "date_signed", "wto_rta_id", "language", "group_key", "is_primary"
+        )
+    )
+    grouping = group_versions(
+        Text(
+            agreement_id=lens_id,
+            name=name,
+            date_signed=signed.isoformat() if signed else "",
+            wto_rta_id=rta,
+            language=language,
+        )
+        for _, lens_id, name, signed, rta, language, _, _ in rows
+    )
+    changed = []
+    for pk, lens_id, _, _, _, _, key, primary in rows:
+        new_key = grouping.group_of[lens_id]
+        if (key, primary) != (new_key, new_key == lens_id):
+            changed.append(Agreement(pk=pk, group_key=new_key, is_primary=new_key == lens_id))
+    Agreement.objects.bulk_update(changed, ["group_key", "is_primary"], batch_size=500)
+    if changed:
+        _audit("agreements.regrouped", data={"changed": len(changed), "groups": grouping.n_groups})
+        bump_data_version()
+    return len(changed)
 
 
 def _reapply_curations(agreement: Agreement) -> int:
@@ -456,6 +496,7 @@ def import_paths(
                             profile=item.profile,
                             source_name=item.source_name,
                             bump_version=False,
+                            regroup=False,
                         )
                 except Exception as exc:  # a database error on one agreement must not lose the batch
                     report.failed += 1
@@ -487,6 +528,8 @@ def import_paths(
     for item in _analysed(todo, workers):
         handle(item)
     flush()
+    if report.imported or Agreement.objects.filter(group_key="").exists():
+        regroup_versions()
     report.seconds = time.perf_counter() - started
     if report.imported or report.failed:
         _audit(

@@ -14,11 +14,11 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from msmelens.agreements import selectors
+from msmelens.agreements import selectors, version_selectors
 from msmelens.agreements.draft_report import build_report, report_csv, report_json, report_markdown
 from msmelens.agreements.drafting import categories_needing_help, suggest_model_language
 from msmelens.agreements.forms import AgreementFilterForm, AnalyzeForm, CompareForm, SearchForm
-from msmelens.agreements.labels import category_label, region_label, status_label
+from msmelens.agreements.labels import category_label, language_label, region_label, status_label
 from msmelens.agreements.models import Agreement
 from msmelens.countries.names import country_name
 from msmelens.lens.taxonomy import CATEGORIES
@@ -69,9 +69,14 @@ def _coverage_chart(profile: dict[str, Any], title: str) -> str:
     )
 
 
+def _small_note() -> str:
+    return _("rests on fewer than five agreements: read it with care")
+
+
 def overview(request: HttpRequest) -> HttpResponse:
     data = selectors.corpus_overview()
     by_year = [row for row in data.get("by_year", []) if row.get("year")]
+    n_agreements = int(data.get("n_agreements") or 0)
     year_chart = charts.column_chart(
         [str(r["year"]) for r in by_year],
         [
@@ -81,8 +86,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         title=_("Share of agreements with MSME provisions, by year of signature"),
         desc=_(
             "For each year, the share of the agreements signed that year with at least one explicit "
-            "and with at least one implicit MSME provision. The table below gives the same figures."
+            "and with at least one implicit MSME provision. The table below gives the same figures "
+            "with the number of agreements behind each year."
         ),
+        counts=[int(r.get("n") or 0) for r in by_year],
+        small_note=_small_note(),
     )
     cov = data.get("category_coverage") or {}
     category_chart = charts.bar_chart(
@@ -91,10 +99,15 @@ def overview(request: HttpRequest) -> HttpResponse:
         title=_("Share of agreements with at least one provision in each category"),
         desc=_("One bar per obstacle category; the table below gives the same figures."),
         links=[reverse("agreement_list") + f"?category={c}" for c in CATEGORIES],
+        counts=[n_agreements] * len(CATEGORIES),
+        small_note=_small_note(),
     )
     context = {
         "data": data,
         "by_year": by_year,
+        "small_mark": charts.SMALL_MARK,
+        "small_n": charts.is_small_n(n_agreements),
+        "any_small_year": any(r.get("small_n") for r in by_year),
         "categories": [(c, category_label(c), cov.get(c, 0.0)) for c in CATEGORIES],
         "year_chart": mark_safe(year_chart),
         "category_chart": mark_safe(category_chart),
@@ -145,8 +158,34 @@ def _chunk_pages(rows: list[tuple[int, int]]) -> list[list[int]]:
     return pages
 
 
+def _versions_context(request: HttpRequest, addressed: Agreement) -> tuple[Agreement, dict[str, Any]]:
+    """The version to show (``version_selectors.version_to_show``) and what the page says about versions."""
+    versions = version_selectors.agreement_versions(agreement=addressed)
+    if len(versions) < 2:
+        return addressed, {"versions": [], "comparisons": []}
+    requested = str(request.GET.get("version", ""))[:64]
+    shown = version_selectors.version_to_show(
+        agreement=addressed, versions=versions, language=_lang(), requested=requested
+    )
+    others = [v for v in versions if v.pk != shown.pk]
+    primary = next((v for v in versions if v.is_primary), versions[0])
+    return shown, {
+        "versions": [
+            {
+                "agreement": v,
+                "language": language_label(v.language),
+                "shown": v.pk == shown.pk,
+                "url": reverse("agreement_detail", args=[primary.lens_id]) + f"?version={v.lens_id}",
+            }
+            for v in versions
+        ],
+        "comparisons": version_selectors.compare_versions(shown=shown, others=others),
+        "version_query": f"version={shown.lens_id}&" if requested or shown.pk != addressed.pk else "",
+    }
+
+
 def agreement_detail(request: HttpRequest, lens_id: str) -> HttpResponse:
-    agreement = _get_agreement(lens_id)
+    agreement, version_context = _versions_context(request, _get_agreement(lens_id))
     profile = agreement.profile or {}
     show_all = request.GET.get("show") == "all"
     sme = profile.get("sme_chapter") or None
@@ -189,6 +228,8 @@ def agreement_detail(request: HttpRequest, lens_id: str) -> HttpResponse:
             for c in CATEGORIES
         ],
         "committees": sorted((profile.get("committees") or {}).items(), key=lambda kv: -kv[1]),
+        "version_query": "",
+        **version_context,
     }
     return render(request, "msmelens/agreement_detail.html", context)
 

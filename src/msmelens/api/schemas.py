@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import BaseModel
+from pydantic import AliasChoices, BaseModel
 from pydantic.json_schema import SkipJsonSchema
 
 from msmelens.lens.taxonomy import CATEGORIES, COMMITTEES
@@ -41,7 +41,6 @@ Year = Annotated[int, Field(ge=1000, le=2999)]
 NotNull = SkipJsonSchema[None]
 
 
-
 class Out(BaseModel):
     """Base of response schemas: plain pydantic models validating the dicts that endpoints return.
 
@@ -49,6 +48,7 @@ class Out(BaseModel):
     as dicts by ``serialize``, so a plain model validates them in pydantic's compiled core, several times
     faster for a page of provisions.
     """
+
 
 class ErrorOut(Out):
     detail: str = Field(description="A readable message naming the parameter, file or id at fault.")
@@ -184,8 +184,23 @@ class AgreementCounts(Out):
     implicit: int
 
 
+class LanguageVersionLinks(Out):
+    self: str = Field(description="This version in the API.")
+    page: str = Field(description="The agreement's web page showing this version.")
+
+
+class LanguageVersionOut(Out):
+    agreement_id: str = Field(description="The version's own id (its provisions are under it).")
+    name: str
+    language: str = Field(description="Language of this text: 'en', 'fr', 'es' or '' when unknown.")
+    primary: bool = Field(
+        description="True for the version that stands for the agreement in lists and figures."
+    )
+    links: LanguageVersionLinks
+
+
 class AgreementItem(Out):
-    lens_id: str
+    agreement_id: str = Field(description="The agreement's id: 'tota-N' for ToTA texts, else 'doc-…'.")
     name: str
     agreement_type: str
     parties: list[str]
@@ -197,6 +212,11 @@ class AgreementItem(Out):
     coverage_overall: float
     has_sme_chapter: bool
     links: AgreementLinks
+    versions: list[LanguageVersionOut] = Field(
+        default_factory=list,
+        description="Every stored language version of this agreement (this one included), primary first; "
+        "one entry when it is stored in one language only. Lists show each agreement once.",
+    )
 
 
 class AgreementDetail(AgreementItem):
@@ -230,7 +250,7 @@ class ProvisionPage(Out):
 
 
 class SearchAgreementOut(Out):
-    lens_id: str
+    agreement_id: str = Field(validation_alias=AliasChoices("agreement_id", "lens_id"))
     name: str
     year: int | None
 
@@ -259,22 +279,31 @@ class SearchPage(Out):
 # ---------- overview ----------
 
 
+SMALL_N_DESCRIPTION = "True when the shares rest on fewer than five agreements: read them with care."
+
+
 class YearShare(Out):
     year: int | None
-    n: int
+    n: int = Field(description="Number of agreements behind the shares.")
     share_explicit: float
     share_implicit: float
+    small_n: bool = Field(False, description=SMALL_N_DESCRIPTION)
 
 
 class RegionShare(Out):
     region: str | None
-    n: int
+    n: int = Field(description="Number of agreements behind the shares.")
     share_explicit: float
     share_implicit: float
+    small_n: bool = Field(False, description=SMALL_N_DESCRIPTION)
 
 
 class OverviewOut(Out):
-    n_agreements: int
+    n_agreements: int = Field(
+        description="Agreements counted (an agreement stored in several languages counts once); the "
+        "number behind share_explicit, share_implicit and category_coverage."
+    )
+    small_n: bool = Field(False, description=SMALL_N_DESCRIPTION)
     n_provisions: int = 0
     n_with_explicit: int
     n_with_implicit: int
@@ -313,7 +342,7 @@ class CountryAgreementOut(AgreementItem):
 
 
 class HeatmapCell(Out):
-    lens_id: str
+    agreement_id: str
     name: str
     value: float
 

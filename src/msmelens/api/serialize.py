@@ -20,11 +20,26 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def agreement_item(agreement: Agreement) -> dict[str, Any]:
-    lens_id = agreement.lens_id
-    base = f"{API_PREFIX}/agreements/{lens_id}"
+def version_item(version: Agreement) -> dict[str, Any]:
+    """One language version of an agreement, as listed under it."""
     return {
-        "lens_id": lens_id,
+        "agreement_id": version.lens_id,
+        "name": version.name,
+        "language": version.language,
+        "primary": version.is_primary,
+        "links": {
+            "self": f"{API_PREFIX}/agreements/{version.lens_id}",
+            "page": f"/agreements/{version.group_key or version.lens_id}/?version={version.lens_id}",
+        },
+    }
+
+
+def agreement_item(agreement: Agreement, versions: list[Agreement] | None = None) -> dict[str, Any]:
+    """``versions``: the agreement's language versions (primary first); only itself when not given."""
+    agreement_id = agreement.lens_id
+    base = f"{API_PREFIX}/agreements/{agreement_id}"
+    return {
+        "agreement_id": agreement_id,
         "name": agreement.name,
         "agreement_type": agreement.agreement_type,
         "parties": parties_of(agreement),
@@ -44,13 +59,14 @@ def agreement_item(agreement: Agreement) -> dict[str, Any]:
             "provisions": f"{base}/provisions",
             "export_csv": f"{base}/provisions/export?format=csv",
             "export_json": f"{base}/provisions/export?format=json",
-            "page": f"/agreements/{lens_id}/",
+            "page": f"/agreements/{agreement_id}/",
         },
+        "versions": [version_item(v) for v in (versions or [agreement])],
     }
 
 
-def agreement_detail(agreement: Agreement) -> dict[str, Any]:
-    data = agreement_item(agreement)
+def agreement_detail(agreement: Agreement, versions: list[Agreement] | None = None) -> dict[str, Any]:
+    data = agreement_item(agreement, versions)
     data.update(
         {
             "date_signed": _iso(agreement.date_signed),

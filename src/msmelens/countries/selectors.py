@@ -49,7 +49,9 @@ def country_list(*, language: str = "en") -> list[CountrySummary]:
 
     def compute() -> list[tuple[str, int, int, float]]:
         stats: dict[str, list[float]] = {}
-        rows = AgreementParty.objects.values_list("iso3", "agreement__n_explicit", "agreement__coverage")
+        rows = AgreementParty.objects.filter(agreement__is_primary=True).values_list(
+            "iso3", "agreement__n_explicit", "agreement__coverage"
+        )
         for iso3, n_explicit, coverage in rows.iterator():
             s = stats.setdefault(iso3, [0, 0, 0.0])
             s[0] += 1
@@ -65,10 +67,11 @@ def country_list(*, language: str = "en") -> list[CountrySummary]:
 
 
 def country_detail(*, iso3: str, language: str = "en") -> CountryDetail:
-    """One country's agreements with their profiles; raises ``Agreement.DoesNotExist`` when it has none."""
+    """One country's agreements (each once, by its primary version) with their profiles; raises
+    ``Agreement.DoesNotExist`` when it has none."""
     code = (iso3 or "").strip().upper()
     agreements = list(
-        Agreement.objects.filter(parties__iso3=code)
+        Agreement.objects.filter(parties__iso3=code, is_primary=True)
         .defer("text")
         .order_by(F("year_signed").desc(nulls_last=True), "name", "lens_id")
         .distinct()
@@ -87,7 +90,7 @@ def country_detail(*, iso3: str, language: str = "en") -> CountryDetail:
         {
             "category": cat,
             "cells": [
-                {"lens_id": it.agreement.lens_id, "name": it.agreement.name, "value": it.coverage[cat]}
+                {"agreement_id": it.agreement.lens_id, "name": it.agreement.name, "value": it.coverage[cat]}
                 for it in items
             ],
         }

@@ -15,6 +15,32 @@ from html import escape
 
 _ids = itertools.count(1)
 
+# a share resting on fewer agreements than this is marked (chart and table) and explained in a note
+SMALL_N = 5
+SMALL_MARK = "*"
+
+
+def is_small_n(n: int | None) -> bool:
+    """True when a share rests on fewer than ``SMALL_N`` agreements (and on at least one)."""
+    return n is not None and n < SMALL_N
+
+
+def _n_text(counts: Sequence[int | None] | None, i: int) -> str:
+    """The text after the i-th label's value, " (n = 12)", with the small-n mark when it applies."""
+    if counts is None or i >= len(counts) or counts[i] is None:
+        return ""
+    n = counts[i]
+    return f" (n = {n}{SMALL_MARK if is_small_n(n) else ''})"
+
+
+def _small(counts: Sequence[int | None] | None, i: int) -> bool:
+    return counts is not None and i < len(counts) and is_small_n(counts[i])
+
+
+def _note(text: str, x: float, y: float) -> str:
+    return f'<text class="small-n-note" x="{x:.1f}" y="{y:.1f}" font-size="11" fill="#4a5561">{escape(text)}</text>'
+
+
 PALETTE = ("#1f5f8b", "#d08c2f", "#3d8b5a", "#8b3d6f")
 HEAT_LOW = (246, 248, 251)
 HEAT_HIGH = (31, 95, 139)
@@ -60,11 +86,23 @@ def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
 
 
 def column_chart(
-    labels: Sequence[str], series: Sequence[Series], *, title: str, desc: str, height: int = 260
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    desc: str,
+    height: int = 260,
+    counts: Sequence[int | None] | None = None,
+    small_note: str = "",
 ) -> str:
-    """Vertical grouped columns of shares (0..1) for each label (e.g. years), with a 0–100 % axis."""
+    """Vertical grouped columns of shares (0..1) for each label (e.g. years), with a 0–100 % axis.
+
+    ``counts``: the number of agreements behind each label's shares; it is given in every bar's tooltip and
+    a column resting on fewer than ``SMALL_N`` is drawn pale with ``SMALL_MARK`` above it, explained by
+    ``small_note`` under the chart (shown when some column is marked)."""
     n = max(len(labels), 1)
-    left, right, top, bottom = 44, 12, 30, 46
+    marked = any(_small(counts, i) for i in range(len(labels)))
+    left, right, top, bottom = 44, 12, 30, 46 + (18 if marked and small_note else 0)
     width = 720
     group_w = (width - left - right) / n
     plot_h = height - top - bottom
@@ -82,21 +120,37 @@ def column_chart(
     step = max(1, math.ceil(36 / group_w))  # label every step-th column so labels don't collide
     for i, label in enumerate(labels):
         gx = left + i * group_w + 1.5
+        small = _small(counts, i)
+        n_attr = f' data-n="{counts[i]}"' if counts is not None and i < len(counts) else ""
+        style = (
+            ' fill-opacity="0.4" stroke="#4a5561" stroke-dasharray="2 2" stroke-width="0.8"' if small else ""
+        )
+        small_attr = ' data-small-n="1"' if small else ""
+        top_bar = plot_h
         for j, s in enumerate(series):
             value = s.values[i] if i < len(s.values) else None
             v = _clamp(value)
             h = plot_h * v
+            top_bar = min(top_bar, plot_h - h)
             out.append(
-                f'<rect class="bar" x="{gx + j * bar_w:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" '
-                f'height="{h:.1f}" fill="{PALETTE[j % 4]}" data-value="{v:.4f}">'
-                f"<title>{escape(str(label))} · {escape(s.name)}: {_pct(v)}</title></rect>"
+                f'<rect class="bar"{small_attr} x="{gx + j * bar_w:.1f}" '
+                f'y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{PALETTE[j % 4]}"'
+                f'{style} data-value="{v:.4f}"{n_attr}>'
+                f"<title>{escape(str(label))} · {escape(s.name)}: {_pct(v)}{_n_text(counts, i)}</title></rect>"
+            )
+        if small:
+            out.append(
+                f'<text class="small-n-mark" x="{gx + group_w / 2:.1f}" y="{top + top_bar - 3:.1f}" '
+                f'font-size="12" text-anchor="middle" fill="#1d2630">{SMALL_MARK}</text>'
             )
         if i % step == 0:
             lx = gx + group_w / 2
             out.append(
-                f'<text x="{lx:.1f}" y="{height - bottom + 16}" font-size="11" text-anchor="middle" '
+                f'<text x="{lx:.1f}" y="{top + plot_h + 16}" font-size="11" text-anchor="middle" '
                 f'fill="#4a5561">{escape(str(label))}</text>'
             )
+    if marked and small_note:
+        out.append(_note(f"{SMALL_MARK} {small_note}", left, height - 8))
     out.append("</svg>")
     return "".join(out)
 
@@ -108,8 +162,15 @@ def bar_chart(
     title: str,
     desc: str,
     links: Sequence[str | None] | None = None,
+    counts: Sequence[int | None] | None = None,
+    small_note: str = "",
 ) -> str:
-    """Horizontal bars (one row per label, one bar per series) of shares 0..1, value printed at the end."""
+    """Horizontal bars (one row per label, one bar per series) of shares 0..1, value printed at the end.
+
+    ``counts``: the number of agreements behind each label's shares, printed after the value ("45% (n = 12)");
+    a bar resting on fewer than ``SMALL_N`` is drawn pale and marked ``SMALL_MARK``, explained by
+    ``small_note`` under the chart (shown when some bar is marked)."""
+    marked = any(_small(counts, i) for i in range(len(labels)))
     # room for the longest label at 12px (about 6.6px a character): French and Spanish names are longer
     longest = max((len(str(label)) for label in labels), default=0)
     left, right, top = max(190, min(320, int(longest * 6.6) + 16)), 56, 30 if len(series) > 1 else 8
@@ -117,8 +178,8 @@ def bar_chart(
     k = max(len(series), 1)
     bar_h = 14
     row_h = k * bar_h + 10
-    height = top + row_h * len(labels) + 8
-    plot_w = width - left - right
+    height = top + row_h * len(labels) + 8 + (18 if marked and small_note else 0)
+    plot_w = width - left - right - (70 if counts is not None else 0)  # room for "(n = 123*)"
     _, out = _open(width, height, title, desc, "bar-chart")
     if len(series) > 1:
         out += _legend(series, left, 16)
@@ -133,19 +194,27 @@ def bar_chart(
         out.append(
             f'<rect x="{left}" y="{y0 + 4}" width="{plot_w}" height="{row_h - 8}" fill="#f1f4f7" rx="2"/>'
         )
+        small = _small(counts, i)
+        n_attr = f' data-n="{counts[i]}"' if counts is not None and i < len(counts) else ""
+        style = (
+            ' fill-opacity="0.4" stroke="#4a5561" stroke-dasharray="2 2" stroke-width="0.8"' if small else ""
+        )
+        small_attr = ' data-small-n="1"' if small else ""
         for j, s in enumerate(series):
             value = s.values[i] if i < len(s.values) else None
             v = _clamp(value)
             y = y0 + 5 + j * bar_h
             out.append(
-                f'<rect class="bar" x="{left}" y="{y}" width="{plot_w * v:.1f}" height="{bar_h - 2}" '
-                f'fill="{PALETTE[j % 4]}" rx="2" data-value="{v:.4f}">'
-                f"<title>{escape(str(label))} · {escape(s.name)}: {_pct(v)}</title></rect>"
+                f'<rect class="bar"{small_attr} x="{left}" y="{y}" width="{plot_w * v:.1f}" '
+                f'height="{bar_h - 2}" fill="{PALETTE[j % 4]}"{style} rx="2" data-value="{v:.4f}"{n_attr}>'
+                f"<title>{escape(str(label))} · {escape(s.name)}: {_pct(v)}{_n_text(counts, i)}</title></rect>"
             )
             out.append(
                 f'<text x="{left + plot_w * v + 4:.1f}" y="{y + bar_h - 4}" font-size="11" '
-                f'fill="#1d2630">{_pct(v)}</text>'
+                f'fill="#1d2630">{_pct(v)}{escape(_n_text(counts, i))}</text>'
             )
+    if marked and small_note:
+        out.append(_note(f"{SMALL_MARK} {small_note}", left, height - 6))
     out.append("</svg>")
     return "".join(out)
 

@@ -107,6 +107,11 @@ def category_label(key: str) -> str:
 
 
 @register.filter
+def language_label(code: str) -> str:
+    return labels.language_label(code)
+
+
+@register.filter
 def committee_label(key: str) -> str:
     return labels.committee_label(key)
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Path, Query, Router, Schema
 
-from msmelens.agreements import selectors
+from msmelens.agreements import selectors, version_selectors
 from msmelens.agreements.models import Agreement
 from msmelens.api import serialize
 from msmelens.api.errors import not_found
@@ -28,12 +28,13 @@ router = Router(tags=["agreements"])
 ERRORS = {404: ErrorOut, 422: ErrorOut}
 
 
-class LensIdPath(Schema):
-    lens_id: str = Field(
+class AgreementIdPath(Schema):
+    agreement_id: str = Field(
         ...,
         max_length=64,
         pattern=r"^[A-Za-z0-9_.-]+$",
-        description="The agreement's lens id: 'tota-N' for ToTA agreements, else 'doc-…'.",
+        description="The agreement's id: 'tota-N' for ToTA agreements, else 'doc-…'. Each language "
+        "version has its own id.",
     )
 
 
@@ -41,11 +42,11 @@ class ExportParams(Schema):
     format: ExportFormat = Field("csv", description="'csv' (lists joined by ';') or 'json' (an array).")
 
 
-def _get(lens_id: str) -> Agreement:
+def _get(agreement_id: str) -> Agreement:
     try:
-        return selectors.agreement_get(lens_id=lens_id)
+        return selectors.agreement_get(lens_id=agreement_id)
     except Agreement.DoesNotExist:
-        raise not_found("agreement", lens_id) from None
+        raise not_found("agreement", agreement_id) from None
 
 
 @router.get(
@@ -53,31 +54,35 @@ def _get(lens_id: str) -> Agreement:
     response={200: AgreementPage, 422: ErrorOut},
     url_name="agreement_list",
     summary="List agreements",
-    description="Agreements with their MSME counts and coverage, filtered and sorted, one page at a time.",
+    description="Agreements with their MSME counts and coverage, filtered and sorted, one page at a time. "
+    "An agreement stored in several languages is listed once; its versions are under 'versions'.",
 )
 def list_agreements(
     request: HttpRequest, filters: Query[AgreementFilters], paging: Query[PageParams]
 ) -> dict[str, Any]:
     qs = selectors.agreement_list(**filters.dict())
     count = qs.count()
-    rows = qs[paging.offset : paging.offset + paging.limit]
-    items = [serialize.agreement_item(a) for a in rows]
+    rows = list(qs[paging.offset : paging.offset + paging.limit])
+    versions = version_selectors.versions_of(agreements=rows)
+    items = [serialize.agreement_item(a, versions[a.pk]) for a in rows]
     return serialize.page(request, count=count, limit=paging.limit, offset=paging.offset, items=items)
 
 
 @router.get(
-    "/{lens_id}",
+    "/{agreement_id}",
     response={200: AgreementDetail, **ERRORS},
     url_name="agreement_detail",
     summary="One agreement",
-    description="An agreement's metadata and its MSME profile (counts, coverage per category, SME chapter).",
+    description="An agreement's metadata and its MSME profile (counts, coverage per category, SME chapter), "
+    "and its language versions. Any version's id works; the profile is that version's.",
 )
-def get_agreement(request: HttpRequest, path: Path[LensIdPath]) -> dict[str, Any]:
-    return serialize.agreement_detail(_get(path.lens_id))
+def get_agreement(request: HttpRequest, path: Path[AgreementIdPath]) -> dict[str, Any]:
+    agreement = _get(path.agreement_id)
+    return serialize.agreement_detail(agreement, version_selectors.agreement_versions(agreement=agreement))
 
 
 @router.get(
-    "/{lens_id}/provisions",
+    "/{agreement_id}/provisions",
     response={200: ProvisionPage, **ERRORS},
     url_name="agreement_provisions",
     summary="An agreement's provisions",
@@ -85,11 +90,11 @@ def get_agreement(request: HttpRequest, path: Path[LensIdPath]) -> dict[str, Any
 )
 def list_provisions(
     request: HttpRequest,
-    path: Path[LensIdPath],
+    path: Path[AgreementIdPath],
     filters: Query[ProvisionFilters],
     paging: Query[PageParams],
 ) -> dict[str, Any]:
-    agreement = _get(path.lens_id)
+    agreement = _get(path.agreement_id)
     qs = selectors.provision_list(agreement=agreement, **filters.dict())
     count = qs.count()
     rows = qs[paging.offset : paging.offset + paging.limit]
@@ -98,7 +103,7 @@ def list_provisions(
 
 
 @router.get(
-    "/{lens_id}/provisions/export",
+    "/{agreement_id}/provisions/export",
     response=ERRORS,
     url_name="agreement_provisions_export",
     summary="Export an agreement's provisions",
@@ -107,10 +112,10 @@ def list_provisions(
 )
 def export_provisions(
     request: HttpRequest,
-    path: Path[LensIdPath],
+    path: Path[AgreementIdPath],
     params: Query[ExportParams],
     filters: Query[ProvisionFilters],
 ) -> StreamingHttpResponse:
-    agreement = _get(path.lens_id)
+    agreement = _get(path.agreement_id)
     qs = selectors.provision_list(agreement=agreement, **filters.dict())
     return stream_provisions(qs, fmt=params.format, filename=f"{agreement.lens_id}-provisions")

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
+from msmelens.agreements import version_selectors
 from msmelens.agreements.models import Agreement
 from msmelens.api import serialize
 from msmelens.api.errors import not_found
@@ -64,9 +65,10 @@ def get_country(request: HttpRequest, path: Path[Iso3Path], params: Query[LangPa
         detail = country_selectors.country_detail(iso3=path.iso3, language=params.lang)
     except Agreement.DoesNotExist:
         raise not_found("country", path.iso3) from None
+    versions = version_selectors.versions_of(agreements=[item.agreement for item in detail.agreements])
     agreements = []
     for item in detail.agreements:
-        row = serialize.agreement_item(item.agreement)
+        row = serialize.agreement_item(item.agreement, versions[item.agreement.pk])
         row.update(profile=dict(item.profile), coverage=dict(item.coverage))
         agreements.append(row)
     return {
