@@ -233,3 +233,22 @@ def compare_agreements(*, a: Agreement | str, b: Agreement | str) -> dict[str, A
             }
         rows.append(row)
     return {"a": left, "b": right, "categories": rows}
+
+
+def agreements_between(*, country: str, partner: str) -> list[Agreement]:
+    """Stored agreements having both ISO3 codes among their parties (bilateral, plurilateral or regional),
+    by lens id; empty when the codes are equal or either is blank."""
+    a, b = (country or "").strip().upper(), (partner or "").strip().upper()
+    if not a or not b or a == b:
+        return []
+    qs = (
+        Agreement.objects.filter(parties_key__contains=_party_key(a))
+        .filter(parties_key__contains=_party_key(b))
+        .defer("text")
+    )
+    return list(qs.order_by("lens_id"))
+
+
+def agreement_parties(*, agreement: Agreement) -> list[str]:
+    """The agreement's parties (ISO3 codes), sorted."""
+    return sorted(agreement.parties.values_list("iso3", flat=True))

@@ -21,6 +21,7 @@ from msmelens.api import docs_page
 from msmelens.api.docs_page import LocalSwagger
 from msmelens.api.errors import ApiError, error_response, install_handlers
 from msmelens.api.routers import agreements, countries, lens, overview, practices, provisions, search, surveys
+from msmelens.api.routers.guide import router as guide_router
 from msmelens.api.routers.survey_results import router as survey_results_router
 from msmelens.api.routers.wto import router as wto_router
 
@@ -99,6 +100,7 @@ api.add_router("/lens", lens.router)
 api.add_router("/surveys", surveys.router)
 api.add_router("/practices", practices.router)
 api.add_router("/wto", wto_router)
+api.add_router("/guide", guide_router)
 api.add_router("/surveys", survey_results_router)
 api.add_router("", overview.router)
 api.add_router("", docs_page.router)

@@ -10,6 +10,7 @@ import click
 
 from msmelens import __version__
 from msmelens.cli import feedback_commands, lens_commands, platform_commands, practices_commands
+from msmelens.cli.guide_commands import guide
 from msmelens.cli.wto_commands import wto
 
 
@@ -27,5 +28,6 @@ cli.add_command(lens_commands.lens)
 cli.add_command(feedback_commands.feedback)
 cli.add_command(practices_commands.practices)
 cli.add_command(wto)
+cli.add_command(guide)
 for command in platform_commands.COMMANDS:
     cli.add_command(command)

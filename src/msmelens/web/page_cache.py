@@ -18,10 +18,11 @@ from msmelens.web.cache import cache_key, data_version
 CACHEABLE_STATUSES = frozenset({200, 404})
 MAX_CACHED_BYTES = 2 * 1024 * 1024
 # feedback: survey lists and forms change without a data version, and OpenRosa answers depend on who asks
-SKIPPED_PREFIXES = ("/admin/", "/static/", "/i18n/", "/openrosa/", "/api/v1/surveys", "/api/v1/practices")
+SKIPPED_PREFIXES = ("/admin/", "/static/", "/i18n/", "/openrosa/", "/api/v1/surveys", "/api/v1/practices",
+                    "/api/v1/guide")
 # pages that show survey figures or the curated library change with every response or edit, not with a data
 # version: they are rendered fresh (in any language prefix)
-LIVE_PARTS = ("/surveys/", "/practices/", "/what-works/", "/brief")
+LIVE_PARTS = ("/surveys/", "/practices/", "/what-works/", "/brief", "/guide")
 TIMEOUT_SECONDS = 24 * 3600
 
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "msmelens.accounts",
     "msmelens.feedback",
     "msmelens.practices",
+    "msmelens.guide",
     "msmelens.wto",
     "simple_history",
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("practices/", include("msmelens.practices.urls")),
     path("what-works/", include("msmelens.practices.whatworks_urls")),
     path("wto/", include("msmelens.wto.urls")),  # WTO agreements, Beyond the WTO
+    path("guide/", include("msmelens.guide.urls")),
     prefix_default_language=False,  # English at /, French at /fr/, Spanish at /es/
 )
 
