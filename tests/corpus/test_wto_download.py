@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from msmelens.cli.main import cli
-from msmelens.corpus.wto_download import MANIFEST, USER_AGENT, download, load_manifest
+from msmelens.corpus.wto_download import MANIFEST, USER_AGENT, download, load_manifest, verify
 from msmelens.corpus.wto_reader import read_wto_file
 from msmelens.corpus.wto_sources import source
 
@@ -121,6 +121,19 @@ def test_first_download_records_checksums_and_files_read(site: Site, tmp_path: P
     assert doc.id == "wto-tbt-en" and doc.chapters[0].heading == "Agreement on Technical Barriers to Trade"
 
 
+def test_verify_names_damaged_missing_and_foreign_files(site: Site, tmp_path: Path):
+    _get(site, tmp_path, ["tbt", "gats"], ("en", "fr"))
+    assert verify(tmp_path) == {"gats.fr.html": "", "tbt.en.html": ""}
+    (tmp_path / "tbt.en.html").write_bytes(b"<html>edited</html>")
+    (tmp_path / "gats.fr.html").unlink()
+    (tmp_path / "tfa.en.html").write_bytes(b"<html>copied by hand</html>")
+    problems = verify(tmp_path)
+    assert problems["tbt.en.html"].startswith("its checksum does not match")
+    assert problems["gats.fr.html"].startswith("missing") and problems["tfa.en.html"].startswith(
+        "not in the manifest"
+    )
+
+
 def test_second_run_skips_verified_files_without_a_request(site: Site, tmp_path: Path):
     _get(site, tmp_path, ["tbt"], ("en",))
     before = len(site.log)
@@ -185,7 +198,9 @@ def test_timeout_404_and_retry_after(site: Site, tmp_path: Path):
 def test_an_answer_that_is_no_web_page_is_not_saved(site: Site, tmp_path: Path):
     site.pages[path_of("tbt", "en")] = b"Service temporarily unavailable"
     report = _get(site, tmp_path, ["tbt"], ("en",))
-    assert [r.status for r in report.results] == ["failed"] and "is not a web page" in report.results[0].reason
+    assert [r.status for r in report.results] == ["failed"] and "is not a web page" in report.results[
+        0
+    ].reason
     assert not list(tmp_path.glob("tbt.*")) and load_manifest(tmp_path) == {}
 
 

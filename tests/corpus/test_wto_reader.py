@@ -228,6 +228,29 @@ def test_tprm_letter_headings():
     assert [p.source_ref for p in doc.chapters[0].articles[1].paragraphs] == ["A#(i)", "A#(ii)"]
 
 
+def test_gatt_style_understandings_and_article_references():
+    text = "\n".join(
+        [
+            "GENERAL AGREEMENT ON TARIFFS AND TRADE 1994",
+            '1. The General Agreement on Tariffs and Trade 1994 ("GATT 1994") shall consist of:',
+            "(a) the provisions in the General Agreement on Tariffs and Trade, dated 30 October 1947;",
+            "UNDERSTANDING ON THE INTERPRETATION OF ARTICLE II:1(b) OF THE GENERAL AGREEMENT ON TARIFFS AND TRADE 1994",
+            "Members hereby agree as follows:",
+            "1. In order to ensure transparency, the nature and level of any other duties shall be recorded.",
+            "Article XXIV:5 applies.",
+        ]
+    )
+    doc = read_wto_text(text, key="gatt1994", language="en")
+    _check(doc)
+    first, understanding = doc.chapters[0].articles
+    assert first.heading == "Preamble" and [p.source_ref for p in first.paragraphs] == [
+        "preamble#1",
+        "preamble#1(a)",
+    ]
+    assert understanding.heading.startswith("UNDERSTANDING ON THE INTERPRETATION OF ARTICLE II:1(b)")
+    assert understanding.paragraphs[-1].text == "Article XXIV:5 applies."  # a reference, not a heading
+
+
 def test_file_names_and_errors(tmp_path: Path):
     assert split_name("gats-annex-telecommunications.es.html") == ("gats-annex-telecommunications", "es")
     assert split_name("/x/tbt.en.txt") == ("tbt", "en")

@@ -322,3 +322,26 @@ def _store(
         "downloaded": datetime.now(UTC).replace(microsecond=0).isoformat(),
     }
     result.status, result.reason = "ok", note
+
+
+def verify(dest: Path) -> dict[str, str]:
+    """Check the downloaded texts in ``dest`` against the manifest: file name -> "" (verified) or a problem.
+
+    Covers every ``<key>.<lang>.html`` file and every manifest entry, so an importer can skip files that are
+    damaged, changed by hand or not from this downloader.
+    """
+    manifest = load_manifest(dest)
+    names = {p.name for p in dest.glob("*.*.html")} | set(manifest)
+    result: dict[str, str] = {}
+    for name in sorted(names):
+        entry = manifest.get(name)
+        path = dest / name
+        if not isinstance(entry, dict):
+            result[name] = "not in the manifest (not downloaded by msmelens)"
+        elif not path.is_file():
+            result[name] = "missing: download it again"
+        elif _file_sha256(path) != entry.get("sha256"):
+            result[name] = "its checksum does not match the first download: download it again"
+        else:
+            result[name] = ""
+    return result

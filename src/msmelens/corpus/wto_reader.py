@@ -274,6 +274,8 @@ def _title_ok(rest: str) -> bool:
         return True
     if not (sep and sep.group().strip()) and title[:1].islower():
         return False  # "Article 5 shall apply …"
+    if sep and ":" in sep.group() and title[:1].isdigit():
+        return False  # a reference, "Article XXIV:5 …"
     return not title.endswith((",", ";"))
 
 
@@ -314,7 +316,7 @@ def _upper_heading(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
     return (
         len(letters) >= 4
-        and all(c.isupper() for c in letters)
+        and sum(c.isupper() for c in letters) >= 0.9 * len(letters)  # "… OF ARTICLE II:1(b) OF …"
         and len(line) <= _MAX_HEADING
         and not line.endswith((".", ";", ","))
     )
@@ -577,7 +579,7 @@ def _build(text: str, doc_id: str, title: str) -> list[Chapter]:
         path = [chapter.heading, section] if section else [chapter.heading]
         if pending_head is None:
             if text[pending:until].strip():
-                label = "Preamble" if chapter.source_ref == "main" else chapter.heading
+                label = section or ("Preamble" if chapter.source_ref == "main" else chapter.heading)
                 b.article(
                     chapter,
                     ref="preamble" if label == "Preamble" else "intro",
