@@ -43,7 +43,7 @@ test-sqlite: $(STAMP)
 # The database-backed tests again on PostgreSQL (required in CI, skipped when no server answers elsewhere).
 test-postgres: $(STAMP)
 	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
-		MSMELENS_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -p no:cacheprovider tests/web tests/api tests/cli tests/browser tests/feedback tests/guide tests/search; \
+		MSMELENS_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -p no:cacheprovider tests/web tests/api tests/cli tests/browser tests/feedback tests/guide tests/search tests/wto; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at $(PG_URL)"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run"; fi
 

@@ -144,3 +144,13 @@ def test_binding_of_uses_the_lens_stage_on_any_text() -> None:
 def test_unknown_topic_names_the_known_ones() -> None:
     with pytest.raises(KeyError, match="advance_rulings"):
         w.topic("nope")
+
+
+def test_the_fast_pre_check_never_drops_a_provision_on_a_topic() -> None:
+    for t in w.TOPICS:
+        for term in t.terms:
+            text = "Each Party shall maintain " + term.rstrip("*").replace("<n>", "30") + " for traders."
+            assert w.on_topics(text, [t]) == [t.key], term
+            assert w.might_be_on_topic(text), term
+            assert w.might_be_on_topic(text.upper().replace("'", "’")), term
+    assert not w.might_be_on_topic("The Parties shall cooperate on tariffs and quotas.")

@@ -257,9 +257,45 @@ def terms_in(norm: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def might_be_on_topic(norm: str) -> bool:
-    """False when no topic or instrument term occurs in the normalised text ``norm`` (a fast pre-check)."""
-    return bool(terms_in(norm))
+# words too frequent in agreements to be a good anchor when the term has another word
+_COMMON_WORDS = frozenset(
+    {"information", "información", "public", "publics", "official", "officiel", "oficial", "digital", "trade",
+     "comercio", "electronic", "advance", "point", "points", "de", "d", "of", "the", "des", "del"}
+)
+
+
+def anchors(topics: Iterable[WtoTopic] = TOPICS) -> list[str]:
+    """One word (lower case) of each topic term, the longest not-so-common one: a text on one of these topics contains at least
+    one of them whatever its spacing, so ``might_be_on_topic`` can skip most provisions cheaply."""
+    out: list[str] = []
+    for t in topics:
+        for term in t.terms:
+            words = term.rstrip("*").lower().replace("<n>", " ").split()
+            rare = [w for w in words if w not in _COMMON_WORDS] or words
+            word = max(reversed(rare), key=len)  # on a tie the later word ("window", not "single")
+            for variant in (word, word.replace("'", "’")):  # "d'information" and "d’information"
+                if variant not in out:
+                    out.append(variant)
+    return out
+
+
+@cache
+def _anchor_automaton() -> Any:
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in anchors():
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+def might_be_on_topic(text: str) -> bool:
+    """False when ``text`` cannot be on any topic (no topic term's ``anchors`` word occurs in it, in any case):
+    one Aho-Corasick pass over the lower-cased text, without normalising it."""
+    for _ in _anchor_automaton().iter(text.lower()):
+        return True
+    return False
 
 
 def matches(norm: str, terms: Terms) -> bool:

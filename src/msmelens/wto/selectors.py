@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from msmelens.agreements import selectors as agreement_selectors
-from msmelens.lens.normalize import normalise
 from msmelens.lens.taxonomy import CATEGORIES
 from msmelens.lens.wto_topics import (
     TOPICS,
@@ -26,7 +25,7 @@ from msmelens.lens.wto_topics import (
 from msmelens.web.cache import cached_for_data_version
 from msmelens.wto.models import WtoAgreement
 
-SNIPPET_CHARS = 320  # provision text kept with a finding (the cached comparison stays small)
+SNIPPET_CHARS = 240  # provision text kept with a finding (the cached comparison stays small)
 
 
 def _aid(agreement: Any) -> str:
@@ -144,7 +143,7 @@ def _compute_comparisons() -> list[TopicComparison]:
         aid = row[0]
         if aid in wto_agreements:
             wto_facts.append(_facts(row, wto_agreements[aid], wto_keys[aid]))
-        elif aid in regional and might_be_on_topic(normalise(row[2] or "")):
+        elif aid in regional and might_be_on_topic(row[2] or ""):
             regional_facts.append(_facts(row, regional[aid]))
     imported = {wto_keys[a] for a in wto_agreements}
     comparisons = compare(wto_facts, regional_facts, imported=imported)

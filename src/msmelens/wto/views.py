@@ -21,6 +21,8 @@ from msmelens.lens.wto_topics import REASONS, TOPIC_KEYS, Finding, TopicComparis
 from msmelens.wto import labels, selectors
 from msmelens.wto.wto_charts import year_counts_chart
 
+FINDINGS_SHOWN = 3  # provisions shown per agreement on a topic page (the rest: on the agreement's page)
+
 
 def _lang() -> str:
     return (get_language() or "en").split("-")[0]
@@ -157,7 +159,8 @@ def beyond_topic(request: HttpRequest, topic: str) -> HttpResponse:
             "year": a.year,
             "url": reverse("agreement_detail", args=[a.agreement_id]),
             "reasons": [labels.reason_label(r) for r in a.reasons],
-            "findings": [_finding_row(f) for f in a.findings],
+            "findings": [_finding_row(f) for f in a.findings[:FINDINGS_SHOWN]],
+            "n_more": max(0, len(a.findings) - FINDINGS_SHOWN),
         }
         for a in selectors.agreements_beyond(c)
     ]
