@@ -19,8 +19,9 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -49,16 +50,20 @@ class Filters:
     language: str | None = None  # "en", "fr" or "es": only provisions written in that language
 
 
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    low = ch.lower()
+    if len(low) != 1:
+        low = ch
+    base = unicodedata.normalize("NFKD", low)
+    return base[0] if base and not unicodedata.combining(base[0]) else low
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents, keeping one output character per input character."""
-    out = []
-    for ch in text:
-        low = ch.lower()
-        if len(low) != 1:
-            low = ch
-        base = unicodedata.normalize("NFKD", low)
-        out.append(base[0] if base and not unicodedata.combining(base[0]) else low)
-    return "".join(out)
+    if text.isascii():
+        return text.lower()
+    return "".join(map(_fold_char, text))
 
 
 def fold_for_index(text: str) -> str:
@@ -279,9 +284,7 @@ def search_units(
             f"WHERE {' AND '.join([f's.tsv @@ {tsq}', *clauses])}"
         )
         args: list[Any] = [*tsq_args, *params]
-        select = (
-            f"SELECT p.id, ts_rank(s.tsv, {tsq}) AS rank {base} ORDER BY rank DESC, p.id LIMIT %s OFFSET %s"
-        )
+        hits = f"SELECT p.id AS id, ts_rank(s.tsv, {tsq}) AS rank {base}"
         select_args = [*tsq_args, *args, limit, offset]
     elif connection.vendor == "sqlite":
         base = (
@@ -290,18 +293,21 @@ def search_units(
             f"WHERE {' AND '.join([f'{STEM_TABLE} MATCH %s', *clauses])}"
         )
         args = [_fts5_query(p), *params]
-        select = (
-            f"SELECT p.id, -bm25({STEM_TABLE}) AS rank {base} ORDER BY rank DESC, p.id LIMIT %s OFFSET %s"
-        )
+        hits = f"SELECT p.id AS id, -bm25({STEM_TABLE}) AS rank {base}"
         select_args = [*args, limit, offset]
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(connection.vendor)
+    # one pass for the page and the total (a window count over the hits; bm25 cannot sit in a window query)
+    select = f"SELECT id, rank, COUNT(*) OVER () FROM ({hits}) AS hits ORDER BY rank DESC, id LIMIT %s OFFSET %s"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) {base}", args)
-        total = int(cursor.fetchone()[0])
         cursor.execute(select, select_args)
-        rows = [(int(pk), float(rank or 0.0)) for pk, rank in cursor.fetchall()]
-    return total, rows
+        fetched = cursor.fetchall()
+        if fetched:
+            total = int(fetched[0][2])
+        else:  # past the last hit (or none): count on its own
+            cursor.execute(f"SELECT COUNT(*) {base}", args)
+            total = int(cursor.fetchone()[0])
+    return total, [(int(pk), float(rank or 0.0)) for pk, rank, _ in fetched]
 
 
 def search_ids(
@@ -313,12 +319,33 @@ def search_ids(
     )
 
 
-def _marked(word: str, wanted: frozenset[str], language: str) -> bool:
-    folded = stemming.fold(word)
-    if folded in wanted:
-        return True
-    languages = (language,) if language else LANGUAGES
-    return any(stemming.stem(folded, lang) in wanted for lang in languages)
+class _Marker:
+    """Tells whether a word of a text is a hit: its stem (in the text's language, or in any of the three) is
+    wanted. Words whose first two letters begin no wanted stem are skipped without stemming (Snowball only
+    rewrites endings), and each distinct word is decided once."""
+
+    def __init__(self, wanted: frozenset[str], language: str) -> None:
+        self.wanted = wanted
+        self.languages = (language,) if language else LANGUAGES
+        self.starts = {w[:2] for w in wanted}
+        self.seen: dict[str, bool] = {}
+        starts = "|".join(sorted((re.escape(p) for p in self.starts), key=len, reverse=True))
+        self._candidate = re.compile(rf"(?<!\w)(?:{starts})\w*" if starts else r"(?!x)x")
+
+    def candidates(self, folded: str) -> Iterator[re.Match[str]]:
+        """The words of a folded text that begin like a wanted stem (found by one regular expression)."""
+        return self._candidate.finditer(folded)
+
+    def __call__(self, word: str) -> bool:
+        known = self.seen.get(word)
+        if known is not None:
+            return known
+        folded = stemming.fold(word)
+        hit = folded[:2] in self.starts and (
+            folded in self.wanted or any(stemming.stem(folded, lang) in self.wanted for lang in self.languages)
+        )
+        self.seen[word] = hit
+        return hit
 
 
 def snippet_html(
@@ -337,12 +364,9 @@ def snippet_html(
         return ""
     if units is None:
         units = query_units(" ".join(terms or []), cross_lingual=False)
-    wanted = highlight_stems(units)
-    lang = stemming.language_of(language)
+    marked = _Marker(highlight_stems(units), stemming.language_of(language))
     folded = fold(text)
-    hits = [
-        (m.start(), m.end()) for m in _WORD.finditer(folded) if _marked(m.group(0).strip("_"), wanted, lang)
-    ]
+    hits = [(m.start(), m.end()) for m in marked.candidates(folded) if marked(m.group(0).strip("_"))]
     if not hits:
         start = 0
     else:

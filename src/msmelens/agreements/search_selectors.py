@@ -74,7 +74,9 @@ def provision_search(
     )
     total, rows = search.search_units(search.plan(q, units), filters, limit=limit, offset=offset)
     by_pk = (
-        Provision.objects.select_related("agreement").defer("agreement__text").in_bulk([pk for pk, _ in rows])
+        Provision.objects.select_related("agreement")
+        .defer("agreement__text", "agreement__profile", "evidence", "lens_labels")
+        .in_bulk([pk for pk, _ in rows])
     )
     page.total = total
     for pk, rank in rows:
