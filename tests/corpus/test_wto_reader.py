@@ -160,6 +160,28 @@ def test_sps_page_titles_on_their_own_line_and_anchor_footnotes():
     assert "back to top" not in doc.text.lower() and "Home" not in doc.text
 
 
+def test_footnotes_after_each_article_belong_to_the_chapter():
+    page = (
+        "<html><body><h1>Agreement on Trade Facilitation</h1><p>Article 1</p><p>Publication</p>"
+        '<p>1.1 Each Member shall publish.<a href="#fnt-1" name="fntext-1"><sup>1</sup></a></p>'
+        '<p class="footnote"><a name="fnt-1" href="#fntext-1">1</a> First note.</p>'
+        "<p>Article 2</p><p>Consultations</p><p>2.1 Each Member shall consult.<sup>2</sup></p>"
+        '<p><a name="fnt-2"></a>2 Second note.</p><p><a name="fnt-3"></a>3 Third note.</p>'
+        "<p>Article 3</p><p>Advance Rulings</p><p>3.1 Each Member shall issue.</p></body></html>"
+    )
+    doc = read_wto_text(page, key="tfa", language="en")
+    _check(doc)
+    assert [(a.source_ref, a.text) for a in doc.articles()] == [
+        ("1", "1.1 Each Member shall publish.(1)"),
+        ("fn1", "First note."),
+        ("2", "2.1 Each Member shall consult.(2)"),
+        ("fn2", "Second note."),
+        ("fn3", "Third note."),
+        ("3", "3.1 Each Member shall issue."),
+    ]
+    assert len(doc.chapters) == 1
+
+
 def test_french_gats_parts_article_premier_bis_and_notes():
     doc = read_wto_file(DATA / "gats.fr.html")
     _check(doc)

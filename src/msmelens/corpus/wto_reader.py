@@ -112,7 +112,7 @@ class _Head:
 # ----------------------------------------------------------------------------------------------- text cleaning
 
 
-_FOOTNOTE_ANCHOR = re.compile(r"^(?:fnt?|footnote|ftn)[-_]?\d{1,3}$", re.IGNORECASE)
+_FOOTNOTE_ANCHOR = re.compile(r"^(?:fn|fnt|fntext|footnote|ftn|note)[-_]?\d{1,3}$", re.IGNORECASE)
 
 
 class _WtoHTML(HTMLParser):
@@ -132,15 +132,21 @@ class _WtoHTML(HTMLParser):
         self.skip = 0
         self.sup: list[str] | None = None
         self.notes_label = notes_label
-        self.in_notes = False
+        self.prev_note = False  # the last block with text was a footnote
+        self.cur_note = False
+        self.text_since_heading = True
         self.h1: list[str] | None = None
         self.title = ""
         self.block_has_text = False
 
     def _notes_start(self) -> None:
-        if not self.in_notes and not self.skip:
-            self.in_notes = True  # the page's footnotes start: give them a heading the reader knows
+        """A footnote block starts: give it a heading the reader knows (once per run of footnotes)."""
+        if self.skip:
+            return
+        self.cur_note = True
+        if not self.prev_note and self.text_since_heading:
             self.parts.append(f"\n{self.notes_label}\n")
+            self.text_since_heading = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIP:
@@ -156,11 +162,12 @@ class _WtoHTML(HTMLParser):
         elif tag in self._BLOCK:
             if tag == "h1" and not self.title and not self.skip:
                 self.h1 = []
+            self._end_block()
+            self.cur_note = False
             marks = " ".join(v or "" for k, v in attrs if k in ("class", "id")).lower()
             if "footnote" in marks:
                 self._notes_start()
             self.parts.append("\n")
-            self.block_has_text = False
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._SKIP:
@@ -173,14 +180,20 @@ class _WtoHTML(HTMLParser):
             if tag == "h1" and self.h1 is not None:
                 self.title = " ".join("".join(self.h1).split())
                 self.h1 = None
+            self._end_block()
             self.parts.append("\n")
-            self.block_has_text = False
+
+    def _end_block(self) -> None:
+        if self.block_has_text:
+            self.prev_note = self.cur_note
+        self.block_has_text = False
 
     def handle_data(self, data: str) -> None:
         if self.skip:
             return
         if data.strip():
             self.block_has_text = True
+            self.text_since_heading = True
         if self.h1 is not None:
             self.h1.append(data)
         if self.sup is not None:
