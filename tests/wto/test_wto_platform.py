@@ -43,6 +43,10 @@ def test_wto_list_has_coverage_by_category(wto_db) -> None:
     assert tfa.n_provisions == 4 and tfa.n_implicit == 4
     assert tfa.coverage["border_procedures"] > 0
     assert set(tfa.coverage) >= {"skills", "digital", "border_procedures"}
+    # its own body is the administering one, not among the bodies its provisions overlap
+    # (the publication article's enquiry points are TBT work too)
+    assert tfa.overlaps == {"tbt": 1}
+    assert items["tbt"].overlaps == {}
 
 
 def test_beyond_on_the_database_gives_the_hand_checked_answers(wto_db) -> None:
@@ -91,6 +95,9 @@ def test_pages_list_beyond_and_topic(wto_db, client) -> None:
     html = page.content.decode()
     assert 'data-key="tbt"' in html and "Committee on Technical Barriers to Trade" in html
     assert 'data-key="tfa"' in html and "Committee on Trade Facilitation" in html
+    tfa_row = html[html.index('data-key="tfa"') :]
+    tfa_row = tfa_row[: tfa_row.index("</tr>")]
+    assert "<td>Committee on Trade Facilitation</td><td>Committee on Technical Barriers to Trade</td>" in tfa_row
     redirect = client.get("/wto/tfa/")
     assert redirect.status_code == 302 and redirect["Location"].endswith("/agreements/wto-tfa-en/")
     assert client.get("/wto/gpa2012/").status_code == 404

@@ -22,6 +22,11 @@ class WtoAgreementOut(Schema):
     administering_body_key: str = Field(
         ..., description="Its committee key in the lens's list of WTO bodies ('' when not among them)."
     )
+    overlapping_bodies: dict[str, int] = Field(
+        ...,
+        description="Other WTO bodies (committee keys) whose work its relevant provisions overlap, with the number "
+        "of provisions, most first.",
+    )
     parties: Literal["members", "gpa"] = Field(..., description="All WTO members, or the parties to the GPA.")
     n_parties: int
     n_provisions: int

@@ -71,6 +71,14 @@ class WtoListItem:
     n_implicit: int
     n_parties: int
     languages: list[str] = field(default_factory=list)  # every stored language version of this text
+    # other WTO bodies (lens committee keys) whose work its relevant provisions overlap -> number of provisions,
+    # most first; the administering body is left out
+    overlaps: dict[str, int] = field(default_factory=dict)
+
+
+def _overlaps(profile: dict[str, Any], body_key: str) -> dict[str, int]:
+    counts = {k: int(v) for k, v in (profile.get("committees") or {}).items() if k != body_key}
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def wto_agreement_list(*, language: str = "en") -> list[WtoListItem]:
@@ -100,6 +108,7 @@ def wto_agreement_list(*, language: str = "en") -> list[WtoListItem]:
                 n_implicit=int(counts.get("implicit", 0)),
                 n_parties=parties_count(chosen),
                 languages=sorted(r.language for r in by_key[key]),
+                overlaps=_overlaps(profile, chosen.body_key),
             )
         )
     return items

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from msmelens.agreements.labels import category_label
+from msmelens.agreements.labels import category_label, committee_label
 from msmelens.lens.taxonomy import CATEGORIES
 from msmelens.lens.wto_topics import REASONS, TOPIC_KEYS, Finding, TopicComparison
 from msmelens.wto import labels, selectors
@@ -94,6 +94,7 @@ def wto_list(request: HttpRequest) -> HttpResponse:
             "name": it.agreement.name,
             "short_title": it.record.short_title or it.agreement.name,
             "body": labels.body_label(it.record.administering_body, it.record.body_key),
+            "overlaps": [committee_label(k) for k in it.overlaps],
             "parties": labels.parties_label(it.record.parties),
             "n_parties": it.n_parties,
             "coverage_overall": it.coverage_overall,

@@ -28,6 +28,7 @@ def _agreement(item: selectors.WtoListItem) -> dict[str, Any]:
         "languages": item.languages,
         "administering_body": r.administering_body,
         "administering_body_key": r.body_key,
+        "overlapping_bodies": item.overlaps,
         "parties": r.parties,
         "n_parties": item.n_parties,
         "n_provisions": item.n_provisions,
