@@ -119,3 +119,13 @@ def language_label(code: str) -> str:
         return str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
+
+
+def language_in_text(code: str) -> str:
+    """``language_label`` for use inside a sentence: French and Spanish write language names in lower case
+    ("le texte anglais", "el texto en inglés"); English keeps its capital."""
+    from django.utils.translation import get_language
+
+    label = language_label(code)
+    active = (get_language() or "en").split("-")[0]
+    return label if active == "en" or not code else label[:1].lower() + label[1:]

@@ -112,6 +112,11 @@ def language_label(code: str) -> str:
 
 
 @register.filter
+def language_in_text(code: str) -> str:
+    return labels.language_in_text(code)
+
+
+@register.filter
 def committee_label(key: str) -> str:
     return labels.committee_label(key)
 
