@@ -192,3 +192,28 @@ def test_sample_agreements_are_regional(wto_db) -> None:
 
     ids = selectors.country_agreement_ids("JPN")
     assert ids and ids <= set(SAMPLE_IDS)
+
+
+def test_the_real_gats_telecommunications_annex_leaves_e_commerce_to_regional_agreements(sample_db, tmp_path) -> None:
+    """The one real WTO text on this machine (../shared/wto): it says nothing on electronic commerce, so the
+    TPP's e-commerce articles go beyond the WTO with the topic itself as the new instrument."""
+    import shutil
+
+    from tests.sample import SHARED, TPP_EN
+
+    from msmelens.wto import selectors
+    from msmelens.wto.services import import_wto_directory
+
+    source = SHARED / "wto" / "gats-annex-telecommunications.txt"
+    shutil.copy(source, tmp_path / "gats-annex-telecommunications.en.txt")
+    report = import_wto_directory(directory=tmp_path)
+    assert (report.imported, report.failed) == (1, 0), report.errors
+    record = selectors.wto_record(agreement_id="wto-gats-annex-telecommunications-en")
+    assert record.administering_body == "Council for Trade in Services" and record.body_key == "services"
+    ecommerce = selectors.beyond(topic_key="ecommerce")[0]
+    assert ecommerce.baseline.level == "absent" and ecommerce.baseline.provisions == []
+    tpp = [f for f in ecommerce.findings if f.provision.agreement_id == TPP_EN]
+    assert tpp and all("instrument" in f.reasons and f.new_instruments[0] == "topic" for f in tpp)
+    assert TPP_EN in ecommerce.agreements_beyond()
+    # topics whose WTO texts are not stored stay uncompared
+    assert selectors.beyond(topic_key="advance_rulings")[0].baseline.level == "not_compared"
