@@ -72,6 +72,13 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         start = int(rng.split("=")[1].split("-")[0]) if rng else 0
+        if mode == "badrange" and start:  # claims to resume but sends the whole file
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes 0-{len(body) - 1}/{len(body)}")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         self.send_response(206 if start else 200)
         if start:
             self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
@@ -178,6 +185,25 @@ def test_broken_download_is_not_kept_and_resumes_with_range(site: Site, tmp_path
     assert site.log[-1][1] == f"bytes={full // 2}-"
     assert (tmp_path / "tbt.en.html").read_bytes() == site.pages[path]
     assert not (tmp_path / "tbt.en.html.part").exists()
+
+
+def test_a_wrong_resume_starts_again(site: Site, tmp_path: Path):
+    path = path_of("tbt", "en")
+    (tmp_path / "tbt.en.html.part").write_bytes(b"<!DOCTYPE html PUBLIC stale bytes")
+    site.modes[path] = "badrange"
+    report = _get(site, tmp_path, ["tbt"], ("en",))
+    assert [r.status for r in report.results] == ["ok"] and "resumed" not in report.results[0].reason
+    assert [r[1] for r in site.requests_for(path)] == ["bytes=33-", None]
+    assert (tmp_path / "tbt.en.html").read_bytes() == site.pages[path]
+
+
+def test_a_failing_shared_page_is_asked_for_once(site: Site, tmp_path: Path):
+    path = path_of("gats-annex-telecommunications", "es")
+    site.modes[path] = "404"
+    report = _get(site, tmp_path, ["gats-annex-telecommunications", "gats-annex-maritime"], ("es",))
+    assert [r.status for r in report.results] == ["failed", "failed"]
+    assert report.results[0].reason == report.results[1].reason and "HTTP 404" in report.results[1].reason
+    assert len(site.requests_for(path)) == 1
 
 
 def test_timeout_404_and_retry_after(site: Site, tmp_path: Path):

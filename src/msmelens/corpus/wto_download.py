@@ -88,6 +88,10 @@ class _Failure(Exception):
     pass
 
 
+class _Retry(Exception):
+    pass
+
+
 def _file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -166,6 +170,11 @@ def _fetch(url: str, part: Path, *, timeout: float, retries: int, delay: float) 
                 status = response.status
                 length = response.headers.get("Content-Length")
                 mode = "ab" if have and status == 206 else "wb"
+                if mode == "ab" and not (response.headers.get("Content-Range") or "").startswith(
+                    f"bytes {have}-"
+                ):
+                    part.unlink(missing_ok=True)  # resumed at the wrong place: start again
+                    raise _Retry("the server resumed the download at the wrong place")
                 if mode == "ab":
                     note = f"resumed after {have} bytes"
                 expected = (
@@ -195,6 +204,8 @@ def _fetch(url: str, part: Path, *, timeout: float, retries: int, delay: float) 
                     continue
             else:
                 raise _Failure(f"the WTO site answered HTTP {exc.code} {exc.reason} for {url}") from None
+        except _Retry as exc:
+            reason = str(exc)
         except _Failure:
             raise
         except TimeoutError:
@@ -240,6 +251,7 @@ def download(
     report = DownloadReport(dest=dest)
     jobs = [(src, lang) for src in sources for lang in langs]
     fetched: dict[str, bytes] = {}  # URL -> bytes, so pages shared by several texts are fetched once
+    failed: dict[str, str] = {}  # URL -> reason, so a failing shared page is not asked for again
     requests_made = 0
     for done, (src, lang) in enumerate(jobs, 1):
         name = f"{src.key}.{lang}.html"
@@ -255,6 +267,8 @@ def download(
             elif report.offline:
                 result.reason = "not tried: no network"
             else:
+                if url in failed:
+                    raise _Failure(failed[url])
                 if url in fetched:
                     data, note = fetched[url], "same page as another text"
                 else:
@@ -262,7 +276,11 @@ def download(
                         time.sleep(delay)
                     requests_made += 1
                     part = dest / (name + ".part")
-                    data, note = _fetch(url, part, timeout=timeout, retries=retries, delay=delay)
+                    try:
+                        data, note = _fetch(url, part, timeout=timeout, retries=retries, delay=delay)
+                    except _Failure as exc:
+                        failed[url] = str(exc)
+                        raise
                     part.unlink(missing_ok=True)
                     fetched[url] = data
                 _store(result, data, note, target, manifest, recorded, accept_changes, url)
@@ -308,7 +326,11 @@ def _store(
                 f"the text at {url} has changed since it was first downloaded (sha256 {recorded[:12]}… is now "
                 f"{digest[:12]}…); the old copy is kept. Run again with --accept-changes to take the new text"
             )
-        note = "the text had changed; the new text replaces the old one" if target.exists() else note
+        note = (
+            "the text had changed since the first download; the new text replaces the old one"
+            if target.exists()
+            else "the text differs from the first download and the old copy was gone; the new text is kept"
+        )
     tmp = target.with_name(name + ".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, target)
