@@ -64,6 +64,7 @@ def test_is_member_on_a_date():
     assert is_member("chn") and is_member("CHN", date(2001, 12, 11))
     assert not is_member("CHN", date(2001, 12, 10))
     assert not is_member("DZA") and not is_member("")
+    assert is_member("EU") and is_member("eur") and is_gpa_party("EU")
     assert len(parties_for("members", date(1995, 1, 1))) == 76
     assert parties_for("members") == sorted(members())
     with pytest.raises(ValueError, match="unknown parties"):

@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 EU = "EUN"
+_ALIASES = {"EU": EU, "EUR": EU}  # other codes for the EU (msmelens.countries.names knows all three)
 MEMBERS_FILE = "wto_members.csv"
 GPA_FILE = "wto_gpa_parties.csv"
 
@@ -56,9 +57,14 @@ def members() -> dict[str, date]:
     return {m.iso3: m.since for m in member_list()}
 
 
+def _code(iso3: str) -> str:
+    code = (iso3 or "").strip().upper()
+    return _ALIASES.get(code, code)
+
+
 def is_member(iso3: str, on: date | None = None) -> bool:
-    """True when ``iso3`` is a WTO member (on the date ``on``, when given)."""
-    since = members().get((iso3 or "").strip().upper())
+    """True when ``iso3`` is a WTO member (on the date ``on``, when given); "EU"/"EUR" mean ``"EUN"``."""
+    since = members().get(_code(iso3))
     return since is not None and (on is None or since <= on)
 
 
@@ -73,7 +79,7 @@ def gpa_parties(*, include_eu_states: bool = True) -> dict[str, date]:
 
 def is_gpa_party(iso3: str, on: date | None = None) -> bool:
     """True when the GPA 2012 applies to ``iso3`` (on the date ``on``, when given)."""
-    since = gpa_parties().get((iso3 or "").strip().upper())
+    since = gpa_parties().get(_code(iso3))
     return since is not None and (on is None or since <= on)
 
 
