@@ -30,6 +30,8 @@ def ids(page) -> set[str]:  # type: ignore[no-untyped-def]
 def test_forms_of_a_word_find_the_same_provisions():
     ruling, rulings = provision_search(q="ruling", limit=100), provision_search(q="rulings", limit=100)
     assert ruling.total == rulings.total > 0 and ids(ruling) == ids(rulings)
+    for hit in rulings.hits:  # an advance ruling is no rule: "rules" alone does not match
+        assert {"ruling", "rulings"} & set(words(hit.provision.text + " " + " ".join(hit.provision.path)))
     plural = provision_search(q="empresas", language="es", cross_lingual=False, limit=100)
     singular = provision_search(q="empresa", language="es", cross_lingual=False, limit=100)
     assert singular.total == plural.total > 0

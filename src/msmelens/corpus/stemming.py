@@ -65,11 +65,23 @@ def _stemmer(language: str) -> snowballstemmer.Stemmer:
     return snowballstemmer.stemmer(_ALGORITHMS[language])
 
 
+# Where Snowball joins words that trade texts keep apart: an advance *ruling* is no *rule*, an *informal*
+# sector no *information*, a *règlement* (regulation) no *règle*. Folded words -> their stem.
+EXCEPTIONS: dict[str, dict[str, str]] = {
+    "en": {"ruling": "ruling", "rulings": "ruling", "informal": "informal", "informality": "informal"},
+    "fr": {"reglement": "reglement", "reglements": "reglement"},
+    "es": {},
+}
+
+
 @lru_cache(maxsize=400_000)
 def stem(word: str, language: str) -> str:
     """The Snowball stem of a folded ``word`` in ``language`` ("en", "fr", "es"); the word itself otherwise."""
     if language not in _ALGORITHMS or not word.isalpha():
         return word
+    exception = EXCEPTIONS[language].get(word)
+    if exception:
+        return exception
     return fold(_stemmer(language).stemWord(word)) or word
 
 
