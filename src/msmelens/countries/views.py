@@ -85,7 +85,7 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
         coverage = profile.get("coverage") or {}
         rows.append(
             {
-                "lens_id": _get(agreement, "lens_id"),
+                "agreement_id": _get(agreement, "lens_id"),
                 "name": _get(agreement, "name"),
                 "year": _get(agreement, "year_signed"),
                 "coverage_overall": profile.get("coverage_overall", 0.0),
@@ -103,7 +103,7 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             "One row per agreement, one column per obstacle category; the darker the cell, the more "
             "strongly the agreement covers that category. The table below gives the same figures."
         ),
-        row_links=[reverse("agreement_detail", args=[r["lens_id"]]) for r in rows],
+        row_links=[reverse("agreement_detail", args=[r["agreement_id"]]) for r in rows],
     )
     context = {
         "iso3": code,
