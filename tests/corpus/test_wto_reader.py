@@ -182,6 +182,22 @@ def test_footnotes_after_each_article_belong_to_the_chapter():
     assert len(doc.chapters) == 1
 
 
+def test_page_wrapped_in_a_form_with_html5_article_headers():
+    page = (
+        '<html><body><form id="aspnetForm"><header><a>Home</a></header><nav>Menu</nav><main>'
+        "<h1>Agreement on Safeguards</h1><article><header><h2>Article 1</h2><p>General Provision</p></header>"
+        "<p>This Agreement establishes rules.</p></article></main><footer>Contact</footer></form></body></html>"
+    )
+    doc = read_wto_text(page, key="safeguards", language="en")
+    assert (
+        doc.text
+        == "Agreement on Safeguards\n\nArticle 1\n\nGeneral Provision\n\nThis Agreement establishes rules."
+    )
+    assert [(a.heading, a.text) for a in doc.articles()] == [
+        ("Article 1 General Provision", "This Agreement establishes rules.")
+    ]
+
+
 def test_french_gats_parts_article_premier_bis_and_notes():
     doc = read_wto_file(DATA / "gats.fr.html")
     _check(doc)

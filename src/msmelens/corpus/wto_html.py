@@ -49,15 +49,15 @@ class _WtoHTML(HTMLParser):
         "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre",
         "section", "table", "tbody", "td", "th", "thead", "tr", "ul",
     ))  # fmt: skip
-    _SKIP = frozenset((
-        "script", "style", "head", "noscript", "template", "svg", "nav", "header", "footer", "form", "button",
-        "select",
-    ))  # fmt: skip
+    _SKIP = frozenset(("script", "style", "head", "noscript", "template", "svg", "button", "select"))
+    _CHROME = frozenset(("nav", "header", "footer"))  # skipped outside <main>, <article>, <section>
+    _CONTENT = frozenset(("main", "article", "section"))
 
     def __init__(self, notes_label: str) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip = 0
+        self.content_depth = 0
         self.sup: list[str] | None = None
         self.notes_label = notes_label
         self.prev_note = False  # the last block with text was a footnote
@@ -76,8 +76,13 @@ class _WtoHTML(HTMLParser):
             self.parts.append(f"\n{self.notes_label}\n")
             self.text_since_heading = False
 
+    def _skipped(self, tag: str) -> bool:
+        return tag in self._SKIP or (tag in self._CHROME and not self.content_depth)
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
+        if tag in self._CONTENT:
+            self.content_depth += 1
+        if self._skipped(tag):
             self.skip += 1
         elif tag == "sup" and not self.skip:
             self.sup = []
@@ -98,7 +103,9 @@ class _WtoHTML(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
+        if tag in self._CONTENT:
+            self.content_depth = max(0, self.content_depth - 1)
+        if self._skipped(tag):
             self.skip = max(0, self.skip - 1)
         elif tag == "sup" and self.sup is not None:
             mark = "".join(self.sup).strip()
