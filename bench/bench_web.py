@@ -84,7 +84,7 @@ def plan_requests(port: int, total: int, seed: int) -> list[tuple[str, str]]:
     offset = 0
     while True:
         page = get_json(port, f"/api/v1/agreements?limit=200&offset={offset}")
-        ids += [item["agreement_id"] for item in page["items"]]
+        ids += [item.get("agreement_id") or item["lens_id"] for item in page["items"]]  # lens_id before issue 11
         offset += 200
         if offset >= page["count"]:
             break
