@@ -1,7 +1,7 @@
 """WTO legal-text pages as plain text: HTML to lines, web-page noise removed (used by ``wto_reader``).
 
-``html_to_text`` keeps the text of block elements as lines, drops page chrome (script, style, nav, header,
-footer) and the breadcrumbs before the page's ``<h1>``, writes ``<sup>1</sup>`` footnote markers as "(1)" and
+``html_to_text`` keeps the text of block elements as lines, drops page chrome (script, style; nav, header and
+footer outside main/article/section) and the breadcrumbs before the page's ``<h1>``, writes ``<sup>1</sup>`` footnote markers as "(1)" and
 puts a "Footnotes" line before each run of footnotes (elements whose class or id names "footnote", or that
 open with the footnote's own anchor ``<a name="fnt-1">``). ``clean_text`` removes "Back to top" (also run
 together with a heading) and its French and Spanish forms, and lines such as "Share".
