@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db.models import Exists, F, Max, Min, OuterRef, QuerySet
 
-from msmelens.agreements import search
 from msmelens.agreements.models import Agreement, AgreementParty, Provision
 from msmelens.corpus.model import AgreementMeta
 from msmelens.lens.taxonomy import CATEGORIES, RELEVANCE_LEVELS
@@ -128,33 +127,22 @@ def provision_search(
     limit: int = 20,
     offset: int = 0,
 ) -> SearchPage:
-    """Ranked full-text search (case- and accent-insensitive; every word must occur). Never raises on odd input."""
-    limit = max(1, min(int(limit), MAX_SEARCH_LIMIT))
-    offset = max(0, min(int(offset), MAX_SEARCH_OFFSET))
-    terms = search.query_terms(q)
-    page = SearchPage(total=0, hits=[], query=q or "", terms=tuple(terms), limit=limit, offset=offset)
-    if not terms:
-        return page
-    filters = search.Filters(
-        relevance=relevance, category=category, party=party, year_from=year_from, year_to=year_to
+    """Ranked search in the words typed: their other forms match (stems; case and accents ignored), every
+    word must occur. Never raises on odd input. ``search_selectors.provision_search`` also crosses languages
+    and filters by language; the search page and the API use it."""
+    from msmelens.agreements import search_selectors  # it builds on this module's SearchPage and SearchHit
+
+    return search_selectors.provision_search(
+        q=q,
+        cross_lingual=False,
+        relevance=relevance,
+        category=category,
+        party=party,
+        year_from=year_from,
+        year_to=year_to,
+        limit=limit,
+        offset=offset,
     )
-    total, rows = search.search_ids(terms, filters, limit=limit, offset=offset)
-    by_pk = (
-        Provision.objects.select_related("agreement").defer("agreement__text").in_bulk([pk for pk, _ in rows])
-    )
-    page.total = total
-    for pk, rank in rows:
-        p = by_pk.get(pk)
-        if p is not None:
-            page.hits.append(
-                SearchHit(
-                    provision=p,
-                    agreement=p.agreement,
-                    snippet_html=search.snippet_html(p.text, terms),
-                    rank=rank,
-                )
-            )
-    return page
 
 
 def _meta(row: dict[str, Any]) -> AgreementMeta:
