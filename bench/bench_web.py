@@ -6,7 +6,8 @@ Run: ``.venv/bin/python bench/bench_web.py --corpus ../shared/tota/xml`` (or ``m
 2. Starts ``msmelens serve`` (gunicorn) on a free loopback port.
 3. Sends a bounded number of requests (default 3,000) from 16 threads, each with its own keep-alive
    connection, over four route groups: agreement pages (English and French), search (stemmed and
-   cross-lingual, English, Spanish and French queries, one in two kept to one language), the provisions API,
+   cross-lingual, English, Spanish and French queries, one in two kept to one language; each with a query
+   string never seen before, so that every search runs and none is a page-cache hit), the provisions API,
    and a baseline (the smallest page the app serves, a 404) measured in the same run.
 4. Prints p50/p95/p99 per group and exits non-zero when a p95 is 100 ms or more, or any request failed.
    A second phase, "uncached agreement page", sends agreement pages with a query string never seen before
@@ -99,7 +100,9 @@ def plan_requests(port: int, total: int, seed: int) -> list[tuple[str, str]]:
         elif kind == 2:
             term = quote_plus(rng.choice(SEARCH_TERMS))
             language = rng.choice(SEARCH_LANGUAGES)
-            plan.append(("search", f"/search/?q={term}" + (f"&language={language}" if language else "")))
+            # a query string never seen before: every search is run, none is served by the page cache
+            query = f"/search/?q={term}" + (f"&language={language}" if language else "") + f"&run={i}"
+            plan.append(("search", query))
         elif kind == 3:
             plan.append(("provisions API", f"/api/v1/agreements/{lens_id}/provisions?relevance=explicit&limit=50"))
         else:
