@@ -273,6 +273,7 @@ def test_cli_download_wto(site: Site, tmp_path: Path):
     result = runner.invoke(cli, [*args, "--base-url", site.url])
     assert result.exit_code == 0, result.output
     assert "1 downloaded, 0 already up to date, 0 failed" in result.output
+    assert f"Import them with: msmelens wto import {tmp_path}" in result.output
     assert json.loads((tmp_path / MANIFEST).read_text())["files"]["tbt.en.html"]["size"] > 0
     site.modes[path_of("tbt", "fr")] = "404"
     result = runner.invoke(cli, [*args, "--language", "fr", "--base-url", site.url])

@@ -74,6 +74,8 @@ def summarise(report: DownloadReport) -> int:
         f"{len(report.ok)} downloaded, {len(report.unchanged)} already up to date, {len(report.failed)} failed "
         f"in {report.dest}."
     )
+    if report.ok or report.unchanged:
+        click.echo(f"Import them with: msmelens wto import {report.dest}")
     if report.failed:
         click.echo("Run the same command again to retry the failed texts; finished files are kept.", err=True)
         return 1
