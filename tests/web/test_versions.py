@@ -135,6 +135,15 @@ def test_the_page_says_how_many_provisions_the_versions_label_differently(sample
     assert f"{first.shown.provision_id} · {first.other.provision_id}" in table.group(0)
 
 
+def test_the_list_has_the_tpp_once_with_its_texts(sample_db, client: Client):
+    html = client.get("/agreements/?sort=name").content.decode()
+    assert html.count(f'href="/agreements/{TPP_EN}/"') == 1 and f"/agreements/{TPP_ES}/" not in html
+    assert html.count('class="muted versions"') == 1
+    assert "Authentic texts: English, Spanish" in html
+    spanish = client.get("/es/agreements/").content.decode()
+    assert "Inglés, Español" in spanish
+
+
 def test_pager_and_show_all_links_keep_the_version(sample_db, client: Client):
     html = client.get(f"/agreements/{TPP_EN}/?version={TPP_ES}").content.decode()
     assert _about(html) == TPP_ES

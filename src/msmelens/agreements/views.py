@@ -127,10 +127,15 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     sort = filters.pop("sort", "coverage")
     qs = selectors.agreement_list(sort=sort, **filters) if status == 200 else Agreement.objects.none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    versions = version_selectors.versions_of(agreements=rows)
+    languages = {
+        a.pk: [language_label(v.language) for v in versions[a.pk]] for a in rows if len(versions[a.pk]) > 1
+    }
     return render(
         request,
         "msmelens/agreement_list.html",
-        {"form": form, "page": page, "n_filters": len(filters)},
+        {"form": form, "page": page, "n_filters": len(filters), "languages": languages},
         status=status,
     )
 
