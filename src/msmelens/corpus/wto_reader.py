@@ -96,18 +96,24 @@ def _lines(text: str) -> list[_Line]:
 
 
 def crop_section(text: str, pattern: str) -> tuple[str, bool]:
-    """The part of ``text`` from the line matching ``pattern`` (folded) to the next annex heading."""
+    """The part of ``text`` from a line matching ``pattern`` (folded) to the next annex heading; of several
+    matching lines (a table of contents, then the annex itself) the one with the longest part wins."""
     rx = re.compile(pattern, re.IGNORECASE)
     lines = _lines(text)
+    best: tuple[int, int] | None = None
     for i, line in enumerate(lines):
-        if rx.search(fold(line.text)):
-            end = len(text)
-            for nxt in lines[i + 1 :]:
-                if _ANNEX.match(nxt.text) and _is_heading_text(nxt.text) and not rx.search(fold(nxt.text)):
-                    end = nxt.start
-                    break
-            return text[line.start : end].strip(), True
-    return text, False
+        if not rx.search(fold(line.text)):
+            continue
+        end = len(text)
+        for nxt in lines[i + 1 :]:
+            if _ANNEX.match(nxt.text) and _is_heading_text(nxt.text) and not rx.search(fold(nxt.text)):
+                end = nxt.start
+                break
+        if best is None or end - line.start > best[1] - best[0]:
+            best = (line.start, end)
+    if best is None:
+        return text, False
+    return text[best[0] : best[1]].strip(), True
 
 
 # ----------------------------------------------------------------------------------------------- headings
