@@ -126,7 +126,7 @@ def column_chart(
             ' fill-opacity="0.4" stroke="#4a5561" stroke-dasharray="2 2" stroke-width="0.8"' if small else ""
         )
         small_attr = ' data-small-n="1"' if small else ""
-        top_bar = plot_h
+        top_bar = float(plot_h)
         for j, s in enumerate(series):
             value = s.values[i] if i < len(s.values) else None
             v = _clamp(value)
