@@ -109,3 +109,15 @@ def test_overview_page_shows_n_and_marks_small_years(sample_db, client: Client):
     categories = re.search(r'aria-labelledby="by-category">.*?</section>', html, re.S).group(0)
     assert categories.count('<td class="num">6</td>') == 8
     assert "Shares are of the 6 agreements stored" in html
+
+
+@pytest.mark.django_db
+def test_the_binding_share_names_the_provisions_behind_it(sample_db, client: Client):
+    from tests.sample import TPP_EN
+
+    tpp = Agreement.objects.get(lens_id=TPP_EN)
+    counts = tpp.profile["binding_counts"]
+    n = counts["binding"] + counts["soft"]
+    assert n > 0
+    html = client.get(f"/agreements/{TPP_EN}/").content.decode()
+    assert f'<span class="muted">(of {n} MSME provisions)</span>' in html
