@@ -154,3 +154,19 @@ def test_the_fast_pre_check_never_drops_a_provision_on_a_topic() -> None:
             assert w.might_be_on_topic(text), term
             assert w.might_be_on_topic(text.upper().replace("'", "’")), term
     assert not w.might_be_on_topic("The Parties shall cooperate on tariffs and quotas.")
+
+
+def test_bindingness_is_judged_on_the_sentences_on_the_topic() -> None:
+    article = ("1. Members shall endeavour to establish or maintain a single window. 2. Each Member shall accept "
+               "paper or electronic copies of supporting documents.")
+    assert w.segments(article) == [
+        "Members shall endeavour to establish or maintain a single window.",
+        "Each Member shall accept paper or electronic copies of supporting documents.",
+    ]
+    mixed = _wto(article, relevance="implicit", binding="binding")  # the lens: binding, for the whole article
+    assert w.topic_binding(w.topic("single_window"), mixed) == "soft"
+    base = w.baseline(w.topic("single_window"), [mixed], {"tfa"})
+    assert base.level == "soft"
+    # every sentence on the topic: the provision's own label (a curator's correction included) stands
+    whole = _regional("Each Party shall endeavour to run a single window.", relevance="implicit", binding="binding")
+    assert w.topic_binding(w.topic("single_window"), whole) == "binding"

@@ -22,8 +22,9 @@ The comparison, per topic (``compare``):
   - ``instrument``: it sets up an instrument that no WTO provision on the topic has, or the WTO agreements
     of the topic have no provision on it at all (then the topic itself is the new instrument).
 
-Bindingness is the lens's label when the provision is relevant (curators' corrections included) and otherwise
-the lens's binding stage run on the text (``binding_of``), so WTO and regional texts are judged alike.
+Bindingness is judged on the sentences of the provision that name the topic (``topic_binding``): the lens's
+binding stage run on them (``binding_of``); when every sentence names the topic it is the lens's label for a
+relevant provision (curators' corrections included). WTO and regional texts are judged alike.
 """
 
 from __future__ import annotations
@@ -335,6 +336,31 @@ def effective_binding(facts: ProvisionFacts) -> str:
     return binding_of(facts.text, facts.language)
 
 
+# a sentence or numbered paragraph ends at ". " or "; " before a capital, a number "2." or a letter "(b)"
+_SEGMENT_END = re.compile(r"(?<=[.;:])\s+(?=\(?[0-9]{1,3}[.)]\s|\([a-z]{1,4}\)\s|[A-ZÀ-Ý])|\n\s*")
+
+
+_WORD3 = re.compile(r"[^\W\d_]{3}")
+
+
+def segments(text: str) -> list[str]:
+    """The sentences and numbered paragraphs of a provision (a rough cut: enough to find those on a topic)."""
+    return [s for s in _SEGMENT_END.split(text) if _WORD3.search(s)]  # not a bare "1." or "(a)"
+
+
+def topic_binding(t: WtoTopic, facts: ProvisionFacts) -> str:
+    """Binding or soft *on topic t*: the lens's binding stage on the sentences of the provision that name the
+    topic (its own terms or its instruments'), so that an article mixing a best-endeavour single window with
+    binding rules on other formalities is soft on the single window. When every sentence names the topic (or
+    none does) this is the provision's own label (``effective_binding``)."""
+    parts = segments(facts.text)
+    terms = set(t.all_terms())
+    on = [s for s in parts if not terms.isdisjoint(terms_in(normalise(s)))]
+    if not on or len(on) == len(parts):
+        return effective_binding(facts)
+    return binding_of(" ".join(on), facts.language)
+
+
 def on_topics(text: str, topics: Iterable[WtoTopic] = TOPICS) -> list[str]:
     """Keys of the topics a provision's text is on (one of the topic's own terms occurs in it; an instrument's
     term alone, such as "within 30 days", does not put a provision on a topic). None for definitions."""
@@ -400,7 +426,7 @@ class Finding:
     """A regional provision on a topic, and why it goes beyond the WTO (no reason: it does not)."""
 
     provision: ProvisionFacts
-    binding: str
+    binding: str  # on the topic: "binding" or "soft" ("" when the topic is not compared)
     sme: bool
     instruments: list[str]
     reasons: list[str]
@@ -457,7 +483,7 @@ def baseline(t: WtoTopic, wto: Sequence[ProvisionFacts], imported: Iterable[str]
             continue
         base.provisions.append(p)
         base.present = True
-        base.binding = base.binding or effective_binding(p) == "binding"
+        base.binding = base.binding or topic_binding(t, p) == "binding"
         base.sme = base.sme or p.relevance == "explicit"
         for key in _instruments(t, found):
             if key not in base.instruments:
@@ -468,7 +494,7 @@ def baseline(t: WtoTopic, wto: Sequence[ProvisionFacts], imported: Iterable[str]
 def judge(t: WtoTopic, base: Baseline, p: ProvisionFacts, found: frozenset[str] | None = None) -> Finding:
     """Compare one regional provision on topic ``t`` with the WTO baseline (see the module docstring);
     ``found`` may pass ``_found(p)`` when the caller has it."""
-    level = effective_binding(p)
+    level = topic_binding(t, p) if base.compared else ""  # nothing is judged against an unknown text
     sme = p.relevance == "explicit"
     found_terms = _found(p) if found is None else found
     instruments = _instruments(t, found_terms)
