@@ -144,6 +144,16 @@ def test_the_list_has_the_tpp_once_with_its_texts(sample_db, client: Client):
     assert "Inglés, Español" in spanish
 
 
+def test_compare_lists_each_agreement_once_and_still_compares_two_versions(sample_db, client: Client):
+    form = client.get("/compare/").content.decode()
+    assert form.count(f'value="{TPP_EN}"') == 2 and f'value="{TPP_ES}"' not in form  # two selects
+    response = client.get("/compare/", {"a": TPP_ES, "b": TPP_EN})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="/agreements/{TPP_ES}/"' in html and f'href="/agreements/{TPP_EN}/"' in html
+    assert client.get("/compare/", {"a": "tota-999999", "b": TPP_EN}).status_code == 400
+
+
 def test_pager_and_show_all_links_keep_the_version(sample_db, client: Client):
     html = client.get(f"/agreements/{TPP_EN}/?version={TPP_ES}").content.decode()
     assert _about(html) == TPP_ES

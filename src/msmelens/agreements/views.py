@@ -246,6 +246,15 @@ def compare(request: HttpRequest) -> HttpResponse:
         for a in selectors.agreement_list(sort="name").only("lens_id", "name")
     ]
     a_id, b_id = request.GET.get("a", ""), request.GET.get("b", "")
+    listed = {value for value, _label in options}
+    for requested in dict.fromkeys(i for i in (a_id, b_id) if i and i not in listed):
+        try:  # another language version (not in the list, which names each agreement once): keep it
+            version = selectors.agreement_get(lens_id=requested[:64])
+        except Agreement.DoesNotExist:
+            continue
+        options.append(
+            (version.lens_id, f"{Truncator(version.name).chars(50)} ({language_label(version.language)})")
+        )
     if not (a_id and b_id) or request.GET.get("change"):
         form = CompareForm(initial={"a": a_id, "b": b_id}, agreements=options)
         return render(request, "msmelens/compare.html", {"form": form})
