@@ -41,6 +41,8 @@ def test_the_form_in_three_languages(client: Client, prefix: str, lang: str, hea
     assert {"en": ">Peru<", "fr": ">Pérou<", "es": ">Perú<"}[lang] in html
     for name in ("country", "market_1", "market_5", "aware_agreements", "skill_ict", "obstacle_finance", "consent"):
         assert f'name="{name}"' in html
+    # one list of countries for the five markets (suggestions), not one per field
+    assert html.count('list="country-names"') == 5 and html.count('<datalist id="country-names">') == 1
     assert "<script" not in html
     assert "X-MSME-Lens-Cache" not in response
 
@@ -75,7 +77,7 @@ def test_the_form_keeps_what_was_typed_and_says_what_is_wrong(client: Client) ->
     html = response.content.decode()
     assert Assessment.objects.count() == 0
     assert 'class="field-error"' in html
-    assert 'value="KOR" selected' in html
+    assert 'name="market_1" value="KOR"' in html
 
 
 @pytest.mark.django_db
@@ -103,7 +105,7 @@ def test_consent_from_the_report_and_changing_answers_never_double_count(client:
     edit = client.get(f"/guide/r/{token}/edit/")
     assert edit.status_code == 200
     edit_html = edit.content.decode()
-    assert 'value="KOR" selected' in edit_html and re.search(r'value="rural"[^>]*checked', edit_html)
+    assert 'name="market_1" value="South Korea"' in edit_html and re.search(r'value="rural"[^>]*checked', edit_html)
     changed = client.post(f"/guide/r/{token}/edit/", {**ready, "consent": "on", "obstacle_finance": "4"})
     assert changed.status_code == 302
     assert feedback.response_count(survey) == 1  # type: ignore[arg-type]
@@ -156,3 +158,17 @@ def test_actions_on_the_obstacles_named_are_shown(client: Client, guide_db) -> N
     html = client.get(f"/guide/r/{token}/").content.decode()
     assert "Express lane for small exporters" in html and "SUNAT" in html
     assert "Credit line" not in html  # finance was rated 0: not an obstacle the firm named
+
+
+@pytest.mark.django_db
+def test_markets_are_typed_as_names_in_the_page_language_or_as_codes(client: Client, guide_db) -> None:  # type: ignore[no-untyped-def]
+    from msmelens.guide.forms import resolve_country
+
+    assert resolve_country("corée du sud") == resolve_country("Corea del Sur") == resolve_country("kor") == "KOR"
+    assert resolve_country("Perou") == "PER" and resolve_country("Atlantis") is None
+    response = client.post("/fr/guide/", {**FORM, "market_1": "Corée du Sud", "market_2": "Népal"})
+    assert response.status_code == 302 and response["Location"].startswith("/fr/guide/r/")
+    assert Assessment.objects.get().markets == ["KOR", "NPL"]
+    refused = client.post("/guide/", {**FORM, "market_1": "Atlantis"})
+    assert refused.status_code == 200
+    assert "We do not know the country &#x27;Atlantis&#x27;" in refused.content.decode()

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from msmelens.api.schemas import NotNull, Out
+from msmelens.api.schemas import Out
 from msmelens.guide.assessment import MAX_MARKETS
 
 Iso3 = Annotated[str, Field(min_length=3, max_length=3, pattern=r"^[A-Za-z]{3}$")]
@@ -18,7 +18,7 @@ class GuideRequest(Schema):
     sector: Annotated[str, Field(max_length=1, pattern=r"^[A-Ua-u]?$")] = Field(
         "", description="ISIC Rev.4 section letter (A to U), or empty."
     )
-    employees: Annotated[int, Field(ge=0, le=1_000_000)] | NotNull = Field(
+    employees: Annotated[int, Field(ge=0, le=1_000_000, strict=True)] | None = Field(
         None, description="People working in the firm, including the owner."
     )
     markets: list[Iso3] = Field(
@@ -31,7 +31,7 @@ class GuideRequest(Schema):
         "\"obstacle_border_procedures\": \"3\"}. Partial answers are fine: what is unanswered counts as not "
         "yet known.",
     )
-    language: Literal["en", "fr", "es"] | NotNull = Field(
+    language: Literal["en", "fr", "es"] | None = Field(
         None, description="Language of the sentences; else ?lang= or Accept-Language, else English."
     )
 

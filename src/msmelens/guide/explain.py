@@ -89,7 +89,7 @@ FEATURES: tuple[Feature, ...] = (
 
 
 def feature_of(text: str) -> Feature | None:
-    """The first feature whose words occur in ``text`` (accents and case ignored), or None."""
+    """The first feature of :data:`FEATURES` whose words occur in ``text`` (accents and case ignored), or None."""
     folded = fold(text or "")
     return next((f for f in FEATURES if f.pattern.search(folded)), None)
 

@@ -22,6 +22,7 @@ from msmelens.guide.services import Firm
 from msmelens.practices import evidence
 
 MAX_PROVISIONS = 8  # per agreement, the most useful first; the count of the rest is given
+CANDIDATES = 3 * MAX_PROVISIONS  # provisions explained per agreement before the most useful are chosen
 MAX_PRACTICES = 6
 MIN_IN_COUNTRY = 2  # below this, add practices from elsewhere for the firm's first gap
 MAX_STEPS = 8
@@ -75,7 +76,10 @@ def _rank(item: dict[str, Any], ordinal: int) -> tuple[int, int, int, int]:
 def _agreement(between: selectors.Between, gaps: list[str]) -> dict[str, Any]:
     ag = between.agreement
     provisions = selectors.relevant_provisions(ag, gaps)
-    items = sorted(((_provision(p, gaps), p.ordinal) for p in provisions), key=lambda pair: _rank(*pair))
+    # explained (the costly part) are only the first candidates by relevance, bindingness and reading order
+    candidates = sorted(provisions, key=lambda p: (p.relevance != "explicit", p.binding != "binding", p.ordinal))
+    explained = [(_provision(p, gaps), p.ordinal) for p in candidates[:CANDIDATES]]
+    items = sorted(explained, key=lambda pair: _rank(*pair))
     return {
         "agreement_id": ag.lens_id,
         "name": ag.name,
@@ -87,7 +91,7 @@ def _agreement(between: selectors.Between, gaps: list[str]) -> dict[str, Any]:
         "language": ag.language,
         "other_versions": between.other_versions,
         "url": reverse("agreement_detail", args=[ag.lens_id]),
-        "n_provisions": len(items),
+        "n_provisions": len(provisions),
         "provisions": [item for item, _ordinal in items[:MAX_PROVISIONS]],
     }
 

@@ -121,7 +121,7 @@ def guide_report(request: HttpRequest, token: str) -> HttpResponse:
 def guide_edit(request: HttpRequest, token: str) -> HttpResponse:
     assessment = _get(token)
     initial = initial_for(country=assessment.country, sector=assessment.sector, employees=assessment.employees,
-                          markets=list(assessment.markets), answers=dict(assessment.answers))
+                          markets=list(assessment.markets), answers=dict(assessment.answers), language=_lang())
     initial["consent"] = assessment.consent
     form = GuideForm(request.POST or None, initial=initial, language=_lang())
     if request.method == "POST" and form.is_valid():

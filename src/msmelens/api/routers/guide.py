@@ -20,7 +20,7 @@ router = Router(tags=["guide"])
 
 @router.post(
     "/report",
-    response={200: GuideReport, 422: ErrorOut},
+    response={200: GuideReport, 400: ErrorOut, 422: ErrorOut},
     summary="A firm's report: its stage, strengths and gaps, agreements with its markets, programmes, next steps",
     description=(
         "Send the firm's country, sector, size, markets and answers (partial answers are fine: what is "
