@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from msmelens.agreements import selectors as agreement_selectors
 from msmelens.lens.taxonomy import CATEGORIES
 from msmelens.lens.wto_topics import (
@@ -93,7 +95,7 @@ def wto_agreement_list(*, language: str = "en") -> list[WtoListItem]:
             continue
         try:
             agreement = agreement_selectors.agreement_get(lens_id=chosen.agreement_id)
-        except Exception:  # the agreement was deleted behind the record: not listed
+        except ObjectDoesNotExist:  # the agreement was deleted behind the record: not listed
             continue
         profile = agreement.profile or {}
         counts = profile.get("relevance_counts") or {}
@@ -140,7 +142,7 @@ def _compute_comparisons() -> list[TopicComparison]:
     for r in records:
         try:
             wto_agreements[r.agreement_id] = agreement_selectors.agreement_get(lens_id=r.agreement_id)
-        except Exception:
+        except ObjectDoesNotExist:
             continue
     regional = {
         _aid(a): a for a in agreement_selectors.agreement_list(sort="name") if _aid(a) not in wto_keys
