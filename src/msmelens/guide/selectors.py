@@ -48,19 +48,25 @@ class Between:
 
 def agreements_between(country: str, market: str, language: str = "en") -> list[Between]:
     """The agreements having both countries as parties: in force first (latest entry into force first), then
-    signed, then others. Several stored texts of one agreement (same name and signature date, other
-    languages) count once: the one in ``language`` if there is one, else English, else the first."""
-    groups: dict[tuple[str, Any], list[Any]] = {}
-    for ag in agreements.agreements_between(country=country, partner=market):
-        groups.setdefault((ag.name.strip().casefold(), ag.date_signed), []).append(ag)
+    signed, then others. Several stored language versions of one agreement (``agreements.version_selectors``)
+    count once: the version in ``language`` if there is one, else the primary version."""
+    from msmelens.agreements import version_selectors
+
+    found = agreements.agreements_between(country=country, partner=market)
+    versions = version_selectors.versions_of(agreements=found)
     out: list[Between] = []
-    for texts in groups.values():
-        preferred = sorted(texts, key=lambda a: (a.language != language, a.language != "en", a.lens_id))
-        chosen = preferred[0]
+    seen: set[tuple[int, ...]] = set()
+    for ag in found:
+        group = versions.get(ag.pk) or [ag]
+        ids = tuple(sorted(v.pk for v in group))
+        if ids in seen:
+            continue
+        seen.add(ids)
+        chosen = version_selectors.version_to_show(agreement=group[0], versions=group, language=language)
         out.append(Between(
             agreement=chosen, status=status_of(chosen.status, chosen.date_into_force),
             n_parties=len(agreements.agreement_parties(agreement=chosen)),
-            other_versions=[a.lens_id for a in preferred[1:]],
+            other_versions=[v.lens_id for v in group if v.pk != chosen.pk],
         ))
 
     def key(b: Between) -> tuple[int, int, str]:
