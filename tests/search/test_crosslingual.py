@@ -135,3 +135,12 @@ def test_headings_are_searched():
     assert "Express Shipments" in article.path[-1]
     page = provision_search(q="express shipments", language="en", limit=10)
     assert article.provision_id in ids(page)
+
+
+def test_hits_in_the_query_language_rank_a_little_higher():
+    english = provision_search(q="advance rulings", limit=5)
+    spanish = provision_search(q="resoluciones anticipadas", limit=5)
+    assert hit_language(english.hits[0]) == "en" and hit_language(spanish.hits[0]) == "es"
+    assert english.total == spanish.total > 0  # the same concept, the same hits
+    plan = search.plan("resoluciones anticipadas", search.query_units("resoluciones anticipadas"))
+    assert plan.prefer == "es" and plan.language == ""  # a concept alone: nothing required per language

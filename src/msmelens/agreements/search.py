@@ -35,6 +35,7 @@ MAX_TERM_LENGTH = 60
 SNIPPET_CHARS = 240
 INDEX_BATCH = 1000
 LANGUAGES = stemming.LANGUAGES
+PREFER_BOOST = 1.25  # rank factor of a cross-lingual query's hits in its own language
 LANGUAGE_TOKEN = "zzlang"  # + "en", "fr", "es" or "xx": no word of the three languages looks like it
 _WORD = re.compile(r"\w+", re.UNICODE)
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -214,6 +215,7 @@ class Plan:
 
     units: tuple[QueryUnit, ...]
     language: str = ""  # the query's language; "" when unknown or when every unit is required everywhere
+    prefer: str = ""  # the query's language when it crosses languages: its hits rank a little higher
 
     @property
     def concepts(self) -> tuple[QueryUnit, ...]:
@@ -223,9 +225,10 @@ class Plan:
 def plan(q: str, units: list[QueryUnit]) -> Plan:
     """Every unit required everywhere, unless the query mixes concepts and plain words in a known language."""
     kept = tuple(u for u in units if u.alternatives)
-    mixed = any(u.concept for u in kept) and any(not u.concept for u in kept)
-    language = query_language(q, list(kept)) if mixed else ""
-    return Plan(units=kept, language=language)
+    crossing = any(u.concept for u in kept)
+    prefer = query_language(q, list(kept)) if crossing else ""
+    mixed = crossing and any(not u.concept for u in kept)
+    return Plan(units=kept, language=prefer if mixed else "", prefer=prefer)
 
 
 def _fts5_all(units: Sequence[QueryUnit]) -> str:
@@ -267,6 +270,16 @@ def _tsquery(p: Plan) -> tuple[str, list[str]]:
     return f"(({every} && {token}) || ({concepts} && !!{token}))", [*every_args, lang, *concept_args, lang]
 
 
+def _boost(p: Plan) -> tuple[str, list[Any]]:
+    """A factor on the rank of the hits written in the query's language (the reader's, most likely)."""
+    if not p.prefer:
+        return "", []
+    return (
+        f" * (CASE WHEN COALESCE(NULLIF(p.language, ''), a.language) = %s THEN {PREFER_BOOST} ELSE 1.0 END)",
+        [p.prefer],
+    )
+
+
 def search_units(
     units: list[QueryUnit] | Plan, filters: Filters, *, limit: int, offset: int
 ) -> tuple[int, list[tuple[int, float]]]:
@@ -284,8 +297,9 @@ def search_units(
             f"WHERE {' AND '.join([f's.tsv @@ {tsq}', *clauses])}"
         )
         args: list[Any] = [*tsq_args, *params]
-        hits = f"SELECT p.id AS id, ts_rank(s.tsv, {tsq}) AS rank {base}"
-        select_args = [*tsq_args, *args, limit, offset]
+        boost, boost_args = _boost(p)
+        hits = f"SELECT p.id AS id, ts_rank(s.tsv, {tsq}){boost} AS rank {base}"
+        select_args = [*tsq_args, *boost_args, *args, limit, offset]
     elif connection.vendor == "sqlite":
         base = (
             f"FROM {STEM_TABLE} JOIN agreements_provision p ON p.id = {STEM_TABLE}.rowid "
@@ -293,8 +307,9 @@ def search_units(
             f"WHERE {' AND '.join([f'{STEM_TABLE} MATCH %s', *clauses])}"
         )
         args = [_fts5_query(p), *params]
-        hits = f"SELECT p.id AS id, -bm25({STEM_TABLE}) AS rank {base}"
-        select_args = [*args, limit, offset]
+        boost, boost_args = _boost(p)
+        hits = f"SELECT p.id AS id, -bm25({STEM_TABLE}){boost} AS rank {base}"
+        select_args = [*boost_args, *args, limit, offset]
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(connection.vendor)
     # one pass for the page and the total (a window count over the hits; bm25 cannot sit in a window query)
