@@ -217,3 +217,28 @@ def test_the_real_gats_telecommunications_annex_leaves_e_commerce_to_regional_ag
     assert TPP_EN in ecommerce.agreements_beyond()
     # topics whose WTO texts are not stored stay uncompared
     assert selectors.beyond(topic_key="advance_rulings")[0].baseline.level == "not_compared"
+
+
+def test_a_french_version_is_listed_but_the_baseline_reads_the_english_one(wto_db, client) -> None:
+    """The French fixture says "délivrera" (binding) where the English TFA fixture says "shall endeavour": the
+    baseline reads one version of each text, the English one, so advance rulings stay best endeavour."""
+    from tests.wto.corpus import DATA
+
+    from msmelens.wto import selectors
+    from msmelens.wto.services import import_wto_directory
+
+    report = import_wto_directory(directory=DATA / "wto_fr")
+    assert report.imported == 1 and report.agreements[0][2] == "wto-tfa-fr"
+    assert [r.agreement_id for r in selectors.baseline_records(selectors.wto_records())] == [
+        "wto-tbt-en",
+        "wto-tfa-en",
+    ]
+    rulings = selectors.beyond(topic_key="advance_rulings")[0]
+    assert rulings.baseline.level == "soft"
+    assert {p.agreement_id for p in rulings.baseline.provisions} == {"wto-tfa-en"}
+    # the French text is not a regional agreement either
+    assert not any(f.provision.agreement_id == "wto-tfa-fr" for f in rulings.findings)
+    tfa = {it.record.source_key: it for it in selectors.wto_agreement_list(language="fr")}["tfa"]
+    assert tfa.record.agreement_id == "wto-tfa-fr" and tfa.languages == ["en", "fr"]
+    assert client.get("/fr/wto/tfa/")["Location"].endswith("/agreements/wto-tfa-fr/")
+    assert client.get("/wto/tfa/")["Location"].endswith("/agreements/wto-tfa-en/")

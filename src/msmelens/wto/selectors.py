@@ -135,11 +135,22 @@ def _facts(row: tuple[Any, ...], agreement: Any, wto_key: str = "") -> Provision
 _FIELDS = ("agreement__lens_id", "provision_id", "text", "language", "relevance", "binding", "source_ref")
 
 
+def baseline_records(records: list[WtoAgreement]) -> list[WtoAgreement]:
+    """One stored version of each WTO text for the baseline: English when stored, else the first by language.
+
+    The language versions of a WTO text are equally authentic; judging one avoids counting a provision three
+    times and letting the lens's reading of one language overrule another's."""
+    chosen: dict[str, WtoAgreement] = {}
+    for r in sorted(records, key=lambda r: (r.source_key, r.language != "en", r.language)):
+        chosen.setdefault(r.source_key, r)
+    return list(chosen.values())
+
+
 def _compute_comparisons() -> list[TopicComparison]:
     records = wto_records()
-    wto_keys = {r.agreement_id: r.source_key for r in records}
+    wto_keys = {r.agreement_id: r.source_key for r in records}  # every version: none of them is regional
     wto_agreements = {}
-    for r in records:
+    for r in baseline_records(records):
         try:
             wto_agreements[r.agreement_id] = agreement_selectors.agreement_get(lens_id=r.agreement_id)
         except ObjectDoesNotExist:
