@@ -242,3 +242,15 @@ def test_a_french_version_is_listed_but_the_baseline_reads_the_english_one(wto_d
     assert tfa.record.agreement_id == "wto-tfa-fr" and tfa.languages == ["en", "fr"]
     assert client.get("/fr/wto/tfa/")["Location"].endswith("/agreements/wto-tfa-fr/")
     assert client.get("/wto/tfa/")["Location"].endswith("/agreements/wto-tfa-en/")
+
+
+def test_topic_pages_are_paginated_newest_first(wto_db, client, monkeypatch) -> None:
+    from msmelens.wto import views
+
+    monkeypatch.setattr(views, "AGREEMENTS_PER_PAGE", 1)
+    first = client.get("/wto/beyond/advance_rulings/?country=MUS").content.decode()
+    second = client.get("/wto/beyond/advance_rulings/?country=MUS&page=2").content.decode()
+    assert f'data-agreement="{MUS_ZAF}"' in first and f'data-agreement="{ISL_MUS}"' not in first
+    assert f'data-agreement="{ISL_MUS}"' in second and f'data-agreement="{MUS_ZAF}"' not in second
+    assert 'href="?country=MUS&amp;page=2" rel="next"' in first
+    assert "Agreements 1–1 of 2, newest first." in first

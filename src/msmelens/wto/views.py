@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from msmelens.wto import labels, selectors
 from msmelens.wto.wto_charts import year_counts_chart
 
 FINDINGS_SHOWN = 3  # provisions shown per agreement on a topic page (the rest: on the agreement's page)
+AGREEMENTS_PER_PAGE = 40  # agreements per topic page, newest first (a page stays well under 100 KB)
 
 
 def _lang() -> str:
@@ -153,6 +155,7 @@ def beyond_topic(request: HttpRequest, topic: str) -> HttpResponse:
     if country and not country.isalnum():
         country = ""
     c = selectors.beyond(topic_key=topic, country=country or None)[0]
+    page = Paginator(selectors.agreements_beyond(c), AGREEMENTS_PER_PAGE).get_page(request.GET.get("page"))
     agreements = [
         {
             "agreement_id": a.agreement_id,
@@ -163,12 +166,13 @@ def beyond_topic(request: HttpRequest, topic: str) -> HttpResponse:
             "findings": [_finding_row(f) for f in a.findings[:FINDINGS_SHOWN]],
             "n_more": max(0, len(a.findings) - FINDINGS_SHOWN),
         }
-        for a in selectors.agreements_beyond(c)
+        for a in page.object_list
     ]
     context = {
         "topic": topic_summary(c),
         "chart": _chart(c),
         "agreements": agreements,
+        "page": page,
         "country": country,
     }
     return render(request, "wto/beyond_topic.html", context)
