@@ -2,7 +2,7 @@
 
 Each provision is indexed as the Snowball stems of its heading and text in its own language
 (``corpus.stemming``): SQLite in the FTS5 table of migration 0006 (bm25 ranking), PostgreSQL in the side table of migration 0003
-holding ``to_tsvector('simple', stems)`` (ts_rank). ``index_provisions`` fills both when the import service
+holding ``to_tsvector('simple', stems)`` (ts_rank_cd: cover density, phrases close together rank higher). ``index_provisions`` fills both when the import service
 stores provisions; ``rebuild_index`` re-stems every stored provision (migration 0006 runs it). Case and
 accents never matter: words are folded before they are stemmed, on both sides.
 
@@ -298,7 +298,7 @@ def search_units(
         )
         args: list[Any] = [*tsq_args, *params]
         boost, boost_args = _boost(p)
-        hits = f"SELECT p.id AS id, ts_rank(s.tsv, {tsq}){boost} AS rank {base}"
+        hits = f"SELECT p.id AS id, ts_rank_cd(s.tsv, {tsq}){boost} AS rank {base}"
         select_args = [*tsq_args, *boost_args, *args, limit, offset]
     elif connection.vendor == "sqlite":
         base = (
