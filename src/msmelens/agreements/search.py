@@ -1,10 +1,11 @@
 """Full-text search over provisions: stems in three languages, concepts across them, two backends.
 
 Each provision is indexed as the Snowball stems of its heading and text in its own language
-(``corpus.stemming``): SQLite in the FTS5 table of migration 0006 (bm25 ranking), PostgreSQL in the side table of migration 0003
-holding ``to_tsvector('simple', stems)`` (ts_rank_cd: cover density, phrases close together rank higher). ``index_provisions`` fills both when the import service
-stores provisions; ``rebuild_index`` re-stems every stored provision (migration 0006 runs it). Case and
-accents never matter: words are folded before they are stemmed, on both sides.
+(``corpus.stemming``): SQLite in the FTS5 table of migration 0006 (bm25 ranking), PostgreSQL in the side
+table of migration 0003 holding ``to_tsvector('simple', stems)`` (ts_rank_cd: cover density, the words of a
+phrase close together rank higher). ``index_provisions`` fills both when the import service stores
+provisions; ``rebuild_index`` re-stems every stored provision (migration 0006 runs it). Case and accents
+never matter: words are folded before they are stemmed, on both sides.
 
 A query is cut into units (``lens.concepts.parse_query``): a concept phrase ("ventanilla única") matches
 any of its phrases in English, French or Spanish; any other word matches its stem in any of the three
