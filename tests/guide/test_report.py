@@ -146,6 +146,17 @@ def test_explanations_recognise_features_in_three_languages() -> None:
     assert feature_of("ENVÍOS DE ENTREGA RÁPIDA").key == "de_minimis"  # type: ignore[union-attr]
     assert feature_of("Each Party shall establish a contact point").key == "contact_point"  # type: ignore[union-attr]
     assert feature_of("tariff elimination schedule") is None
+    # a heading that names a feature decides before the text
+    from msmelens.guide.explain import explain
+
+    text = "The Committee shall review the publicly accessible website and cooperation activities."
+    assert explain(text=text, relevance="explicit", categories=["dialogue_and_data"])[0] == "sme_website"
+    assert explain(text=text, relevance="explicit", categories=["dialogue_and_data"],
+                   title="Article 24.2 Committee on SMEs")[0] == "committee"
+    key, sentence = explain(text="Each Party shall apply the tariff schedule.", relevance="implicit",
+                            categories=["border_procedures"])
+    assert key is None and sentence == ("It does not name small firms but eases an obstacle that weighs on them: "
+                                        "customs and border procedures.")
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
 """One plain sentence per provision: what it does for a small firm.
 
-A provision is matched against :data:`FEATURES`, an ordered table of what agreements commonly do for small
+A provision's heading, then its text, is matched against :data:`FEATURES`, an ordered table of what agreements commonly do for small
 firms (an SME website, a contact point, advance rulings, low-value shipments, electronic signatures...), each
 with the words that announce it in English, Spanish and French (accents and case folded). The first feature
 found gives the sentence; a provision matching none gets a sentence made from its labels (names small firms
@@ -94,9 +94,10 @@ def feature_of(text: str) -> Feature | None:
     return next((f for f in FEATURES if f.pattern.search(folded)), None)
 
 
-def explain(*, text: str, relevance: str, categories: list[str]) -> tuple[str | None, str]:
-    """``(feature key or None, one plain sentence)`` for a provision."""
-    feature = feature_of(text)
+def explain(*, text: str, relevance: str, categories: list[str], title: str = "") -> tuple[str | None, str]:
+    """``(feature key or None, one plain sentence)`` for a provision; its heading (``title``), when it names
+    a feature, decides before the text does."""
+    feature = feature_of(title) or feature_of(text)
     if feature is not None:
         return feature.key, str(feature.sentence)
     topic = str(OBSTACLE_LABELS.get(categories[0], "")) if categories else ""

@@ -55,10 +55,11 @@ def status_text(status: str, agreement: Any) -> str:
 
 def _provision(p: Any, gaps: list[str]) -> dict[str, Any]:
     categories = [c for c in p.categories or [] if c in gaps] or list(p.categories or [])
-    feature, sentence = explain.explain(text=p.text, relevance=p.relevance, categories=categories)
+    title = provision_title(p)
+    feature, sentence = explain.explain(text=p.text, relevance=p.relevance, categories=categories, title=title)
     return {
         "provision_id": p.provision_id,
-        "title": provision_title(p),
+        "title": title,
         "relevance": p.relevance,
         "binding": p.binding,
         "categories": categories,
