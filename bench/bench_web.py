@@ -48,6 +48,8 @@ SEARCH_TERMS = [
 ]
 SEARCH_LANGUAGES = ["", "", "", "en", "es", "fr"]  # one search in two keeps to one language
 P95_LIMIT_MS = 100.0
+# tags the query strings meant to miss the page cache; new in every run, since --home keeps the cache
+RUN = f"{time.time_ns():x}"
 
 
 def free_port() -> int:
@@ -101,7 +103,7 @@ def plan_requests(port: int, total: int, seed: int) -> list[tuple[str, str]]:
             term = quote_plus(rng.choice(SEARCH_TERMS))
             language = rng.choice(SEARCH_LANGUAGES)
             # a query string never seen before: every search is run, none is served by the page cache
-            query = f"/search/?q={term}" + (f"&language={language}" if language else "") + f"&run={i}"
+            query = f"/search/?q={term}" + (f"&language={language}" if language else "") + f"&run={RUN}-{i}"
             plan.append(("search", query))
         elif kind == 3:
             plan.append(("provisions API", f"/api/v1/agreements/{lens_id}/provisions?relevance=explicit&limit=50"))
@@ -114,7 +116,7 @@ def plan_requests(port: int, total: int, seed: int) -> list[tuple[str, str]]:
 def plan_uncached(plan: list[tuple[str, str]], count: int) -> list[tuple[str, str]]:
     """Agreement pages with a query string never seen before: each misses the page cache (a fresh render)."""
     pages = [path for group, path in plan if group == "agreement page"]
-    return [("uncached agreement page", f"{pages[i % len(pages)]}?fresh={i}") for i in range(count)]
+    return [("uncached agreement page", f"{pages[i % len(pages)]}?fresh={RUN}-{i}") for i in range(count)]
 
 
 def run_load(port: int, plan: list[tuple[str, str]], clients: int, time_limit: float) -> tuple[dict, int, float]:
