@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.practices.conftest import seed_path, seeded  # noqa: F401  (the practice library's seed fixtures)
 from tests.sample import TOTA_XML
 
 EXTRA_FILES = ("pta_380.xml", "pta_339.xml", "pta_438.xml")

@@ -180,3 +180,25 @@ def test_the_report_in_three_languages(  # type: ignore[no-untyped-def]
         expected_note = translation.gettext("No trade agreement between %(country)s and %(market)s is in the corpus.")
         assert report["markets"][1]["note"].startswith(expected_note % {"country": peru, "market": nepal})
     assert report["markets"][0]["agreements"][0]["agreement_id"] == "tota-380"
+
+
+@pytest.mark.django_db
+def test_practices_in_the_country_on_its_gaps_strongest_evidence_first(guide_db, seeded) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tests.practices.conftest import SEED_PATH
+
+    records = [json.loads(line) for line in SEED_PATH.read_text(encoding="utf-8").splitlines() if line.strip()]
+    report = _report(["KOR"])
+    gaps = set(report["gap_categories"])
+    expected = {r["id"] for r in records if "PER" in r["countries"] and gaps.intersection(r["obstacles"])}
+    assert expected  # Peru has practices on border procedures and market information in the seed
+    in_country = [p for p in report["practices"] if p["in_country"]]
+    assert {p["id"] for p in in_country} == expected
+    levels = [p["evidence_level"] or 0 for p in in_country]
+    assert levels == sorted(levels, reverse=True)
+    by_id = {r["id"]: r for r in records}
+    for p in in_country:
+        assert p["evidence_level"] == by_id[p["id"]].get("evidence_level")
+        assert p["evidence"] and p["url"] == f"/practices/{p['id']}/"
+    assert any(s.startswith("Contact ") for s in report["next_steps"])
