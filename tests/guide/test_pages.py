@@ -172,3 +172,26 @@ def test_markets_are_typed_as_names_in_the_page_language_or_as_codes(client: Cli
     refused = client.post("/guide/", {**FORM, "market_1": "Atlantis"})
     assert refused.status_code == 200
     assert "We do not know the country &#x27;Atlantis&#x27;" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_saving_is_rate_limited_per_address_and_keeps_the_answers(client: Client, guide_db, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MSMELENS_SUBMISSION_RATE = "2/m"
+    assert client.post("/guide/", FORM).status_code == 302
+    assert client.post("/guide/", FORM).status_code == 302
+    refused = client.post("/guide/", FORM)
+    assert refused.status_code == 429
+    assert Assessment.objects.count() == 2
+    html = refused.content.decode()
+    assert "wait a minute" in html and 'name="market_1" value="KOR"' in html
+
+
+@pytest.mark.django_db
+def test_once_in_the_survey_the_edit_form_says_so_instead_of_asking_again(client: Client, guide_db) -> None:  # type: ignore[no-untyped-def]
+    ready = {**FORM, "exporter": "yes", "importer": "no", "online_sales": "yes", "location": "rural", "consent": "on"}
+    token = _token(client.post("/guide/", ready))
+    assert Assessment.objects.get().survey_status == services.SHARED
+    html = client.get(f"/guide/r/{token}/edit/").content.decode()
+    assert 'id="in-survey"' in html and 'name="consent"' not in html
+    fresh = _token(client.post("/guide/", FORM))
+    assert 'name="consent"' in client.get(f"/guide/r/{fresh}/edit/").content.decode()

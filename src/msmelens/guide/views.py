@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from msmelens.feedback import web_form
+from msmelens.feedback import access, web_form
 from msmelens.feedback.selectors import DEFAULT_SURVEY_SLUG
 from msmelens.guide import selectors, services
 from msmelens.guide.assessment import BY_NAME, OBSTACLE_LABELS
@@ -56,6 +56,10 @@ def _firm_error(form: GuideForm, exc: services.GuideError) -> None:
 def guide_start(request: HttpRequest) -> HttpResponse:
     form = GuideForm(request.POST or None, language=_lang())
     if request.method == "POST" and form.is_valid():
+        if not access.within_rate(request, getattr(request, "user", None)):
+            form.add_error(None, _("Many reports were sent from your connection in a short time. Your answers "
+                                   "are kept below: wait a minute, then press the button again."))
+            return render(request, "guide/start.html", {"form": form, "editing": False}, status=429)
         try:
             firm = services.clean_firm(**asdict(form.firm()))
             assessment, token = services.create_assessment(
@@ -124,15 +128,20 @@ def guide_edit(request: HttpRequest, token: str) -> HttpResponse:
                           markets=list(assessment.markets), answers=dict(assessment.answers), language=_lang())
     initial["consent"] = assessment.consent
     form = GuideForm(request.POST or None, initial=initial, language=_lang())
+    # once in the survey, the answers stay there and follow every change (the survey keeps no second copy)
+    in_survey = assessment.survey_status in (services.SHARED, services.ALREADY_COUNTED)
+    if in_survey:
+        del form.fields["consent"]
     if request.method == "POST" and form.is_valid():
         try:
             firm = services.clean_firm(**asdict(form.firm()))
             services.update_assessment(
                 assessment=assessment, firm=firm, answers=form.answers(), language=_lang(),
-                consent=form.cleaned_data["consent"], counted_as=_counted_as(request),
+                consent=None if in_survey else form.cleaned_data["consent"], counted_as=_counted_as(request),
             )
         except services.GuideError as exc:
             _firm_error(form, exc)
         else:
             return HttpResponseRedirect(reverse("guide:report", args=[token]))
-    return _private(render(request, "guide/start.html", {"form": form, "editing": True, "token": token}))
+    return _private(render(request, "guide/start.html",
+                           {"form": form, "editing": True, "token": token, "in_survey": in_survey}))
