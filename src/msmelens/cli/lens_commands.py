@@ -164,6 +164,8 @@ def _profile_chunk(paths: list[str], unit: str, fmt: str) -> list[FileResult]:
         prof["source"] = doc.source
         prof["date_signed"] = doc.meta.date_signed
         prof["region"] = doc.meta.region
+        prof["language"] = doc.meta.language
+        prof["wto_rta_id"] = doc.meta.wto_rta_id
         results.append(FileResult(p, json.dumps(prof, ensure_ascii=False), prof.get("n_provisions", 0)))
     return results
 
@@ -398,39 +400,72 @@ def _profile_table(profiles: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+SMALL_N = 5  # as on the web pages (msmelens.web.charts.SMALL_N): a share on fewer agreements is marked
+
+
 def corpus_summary(profiles: list[dict[str, Any]]) -> dict[str, Any]:
-    """Corpus-level figures (``msmelens.lens.profile.corpus_figures``) over the profiles of ``profile``."""
+    """Corpus-level figures (``msmelens.lens.profile.corpus_figures``) over the profiles of ``profile``.
+
+    Each agreement counts once: of the texts that are language versions of one agreement
+    (``msmelens.agreements.versions``, e.g. ToTA's English and Spanish TPP), only the primary's profile is
+    counted. Every year and region row gets ``small_n`` (fewer than five agreements)."""
+    from msmelens.agreements.versions import Text, group_versions
     from msmelens.lens.profile import corpus_figures
 
-    return corpus_figures(
-        (AgreementMeta(date_signed=p.get("date_signed"), region=p.get("region") or ""), p) for p in profiles
+    grouping = group_versions(
+        Text(
+            agreement_id=str(p.get("agreement_id") or i),
+            name=str(p.get("name") or ""),
+            date_signed=str(p.get("date_signed") or ""),
+            wto_rta_id=str(p.get("wto_rta_id") or ""),
+            language=str(p.get("language") or ""),
+        )
+        for i, p in enumerate(profiles)
     )
+    primaries = [p for i, p in enumerate(profiles) if str(p.get("agreement_id") or i) in grouping.members]
+    figures = corpus_figures(
+        (AgreementMeta(date_signed=p.get("date_signed"), region=p.get("region") or ""), p) for p in primaries
+    )
+    figures["n_texts"] = len(profiles)
+    figures["small_n"] = figures["n_agreements"] < SMALL_N
+    for key in ("by_year", "by_region"):
+        for row in figures[key]:
+            row["small_n"] = row["n"] < SMALL_N
+    return figures
 
 
 def _share_rows(label: str, rows: list[dict[str, Any]]) -> list[str]:
-    """One line per year or region: agreements, share with explicit and with implicit provisions."""
+    """One line per year or region: agreements, share with explicit and with implicit provisions; a row
+    resting on fewer than five agreements is marked *."""
     lines = [f"{label:<28} {'agreements':>10} {'explicit':>9} {'implicit':>9}"]
     for row in rows:
+        mark = "*" if row.get("small_n") else " "
         lines.append(
-            f"{str(row[label])[:28]:<28} {row['n']:>10} {row['share_explicit']:>9.0%} {row['share_implicit']:>9.0%}"
+            f"{str(row[label])[:28]:<28} {row['n']:>10}{mark}{row['share_explicit']:>8.0%} "
+            f"{row['share_implicit']:>9.0%}"
         )
     return lines
 
 
 def _corpus_table(figures: dict[str, Any]) -> str:
     n = figures["n_agreements"]
+    texts = figures.get("n_texts", n)
+    versions = f" (from {texts} texts: language versions of one agreement count once)" if texts != n else ""
     lines = [
-        f"{n} agreements: {figures['n_with_explicit']} ({figures['share_explicit']:.0%}) with explicit MSME "
-        f"provisions, {figures['n_with_implicit']} ({figures['share_implicit']:.0%}) with implicit ones.",
+        f"{n} agreements{versions}: {figures['n_with_explicit']} ({figures['share_explicit']:.0%}) with "
+        f"explicit MSME provisions, {figures['n_with_implicit']} ({figures['share_implicit']:.0%}) with "
+        "implicit ones.",
         "",
         *_share_rows("year", figures["by_year"]),
         "",
         *_share_rows("region", figures["by_region"]),
         "",
-        f"{'category':<28} {'share of agreements':>20}",
+        f"{'category':<28} {'share of agreements':>20} {'agreements':>10}",
     ]
     for cat, share in figures["category_coverage"].items():
-        lines.append(f"{cat:<28} {share:>20.0%}")
+        lines.append(f"{cat:<28} {share:>20.0%} {n:>10}{'*' if figures.get('small_n') else ''}")
+    if figures.get("small_n") or any(r.get("small_n") for r in figures["by_year"] + figures["by_region"]):
+        lines += ["", "* rests on fewer than five agreements: read it with care."]
     return "\n".join(lines) + "\n"
 
 
