@@ -97,7 +97,9 @@ def test_consent_from_the_report_and_changing_answers_never_double_count(client:
     token = _token(client.post("/guide/", ready))
     survey = feedback.get_survey(feedback.DEFAULT_SURVEY_SLUG)
     assert feedback.response_count(survey) == 0  # type: ignore[arg-type]
-    page = client.post(f"/guide/r/{token}/", {"action": "share"})
+    shared = client.post(f"/guide/r/{token}/", {"action": "share"})
+    assert shared.status_code == 302 and shared["Location"] == f"/guide/r/{token}/#survey"
+    page = client.get(f"/guide/r/{token}/")
     assert page.status_code == 200 and 'data-status="counted"' in page.content.decode()
     assert feedback.response_count(survey) == 1  # type: ignore[arg-type]
     client.post(f"/guide/r/{token}/", {"action": "share"})

@@ -99,6 +99,8 @@ def guide_report(request: HttpRequest, token: str) -> HttpResponse:
     share = None
     if request.method == "POST" and request.POST.get("action") == "share":
         share = services.share_with_survey(assessment=assessment, counted_as=_counted_as(request))
+        if share.status != services.REFUSED:  # post, then redirect: reloading the page sends nothing again
+            return HttpResponseRedirect(reverse("guide:report", args=[token]) + "#survey")
     firm = services.Firm(assessment.country, assessment.sector, assessment.employees, list(assessment.markets))
     report = build_report(firm=firm, answers=assessment.answers)
     missing = services.survey_answers(firm=firm, answers=assessment.answers)[1]
