@@ -41,3 +41,12 @@ def test_bad_answers_fail_in_one_line(guide_db) -> None:  # type: ignore[no-unty
     assert "must be one of" in result.output and len(result.output.strip().splitlines()) == 1
     result = CliRunner().invoke(cli, ["guide", "report", "--country", "PER", "--answer", "skill_ict"])
     assert result.exit_code == 2 and "NAME=VALUE" in result.output
+
+
+def test_an_unusable_answers_file_fails_in_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for content in ("[1, 2]", '{"answers": ["no"]}', "not json"):
+        path = tmp_path / "answers.json"
+        path.write_text(content)
+        result = CliRunner().invoke(cli, ["guide", "report", "--country", "PER", "--answers-file", str(path)])
+        assert result.exit_code == 2, content
+        assert str(path) in result.output and len(result.output.strip().splitlines()) == 1

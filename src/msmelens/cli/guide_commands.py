@@ -28,9 +28,10 @@ def _answers(pairs: tuple[str, ...], file: str | None) -> dict[str, Any]:
             loaded = json.loads(Path(file).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             _fail(f"Cannot read the answers file {file}: {exc}")
-        if not isinstance(loaded, dict):
+        inner = loaded.get("answers", loaded) if isinstance(loaded, dict) else None
+        if not isinstance(inner, dict):
             _fail(f"The answers file {file} must hold a JSON object of answers by question name.")
-        answers.update(loaded.get("answers", loaded) if "answers" in loaded else loaded)
+        answers.update(inner)
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep:
