@@ -1,7 +1,7 @@
 """The search page in a real browser (Debian's Chromium): a Spanish query, the language choice, no JavaScript.
 
-A real ``msmelens serve`` over its own SQLite database holding the TPP in English and in Spanish, imported
-with ``msmelens corpus import``.
+Its own ``msmelens serve`` over a SQLite database holding the TPP in English and in Spanish, imported with
+``msmelens corpus import``; the browser is the session's (``conftest.browser``).
 """
 
 from __future__ import annotations
@@ -10,23 +10,16 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from tests import serving
+from tests.browser.conftest import TOTA
 
-CHROMIUM = "/usr/bin/chromium"
-TOTA = Path(__file__).resolve().parents[2] / ".." / "shared" / "tota" / "xml"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason=f"{CHROMIUM} is missing"
-    ),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def search_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = serving.server_env(dict(os.environ), str(tmp_path_factory.mktemp("search-browser-home")))
     paths = [str(TOTA / name) for name in ("pta_449.xml", "pta_450.xml")]
     subprocess.run([sys.executable, "-m", "msmelens", "corpus", "import", *paths], env=env, check=True,
@@ -35,13 +28,10 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def test_a_spanish_query_then_one_language_without_javascript(server_url: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(base_url=server_url, java_script_enabled=False)
-        page = context.new_page()
+def test_a_spanish_query_then_one_language_without_javascript(browser, search_server_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=search_server_url, java_script_enabled=False)
+    page = context.new_page()
+    try:
         page.goto("/es/search/")
         page.fill("form[role=search] input[name=q]", "resoluciones anticipadas")
         page.click("form[role=search] button[type=submit]")
@@ -53,4 +43,5 @@ def test_a_spanish_query_then_one_language_without_javascript(server_url: str) -
         assert "language=en" in page.url
         assert set(page.locator(".hit .badge.lang").all_inner_texts()) == {"Inglés"}
         assert page.locator("form[role=search] select[name=language]").input_value() == "en"
-        browser.close()
+    finally:
+        context.close()
