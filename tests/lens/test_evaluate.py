@@ -80,9 +80,12 @@ def test_load_gold_names_file_and_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.corpus
-def test_dev_figures_do_not_drop_below_baseline() -> None:
+def test_rules_dev_figures_do_not_drop_below_baseline() -> None:
+    """The rules alone on the dev rows (hand-tuned on some of them: a fit, a floor against regressions).
+
+    The honest figures of the shipped lens are cross-validated: ``test_cross_validated_figures``."""
     rows = load_gold(SHARED / "lens-gold" / "dev.jsonl")
-    preds = predict_gold(rows, SHARED / "tota" / "xml")
+    preds = predict_gold(rows, SHARED / "tota" / "xml", rules_only=True)
     rep = evaluate(rows, preds)
     assert rep.missing == []
     baseline = json.loads(BASELINE.read_text())

@@ -99,7 +99,7 @@ def _split(examples: list[Example]) -> tuple[list[Example], list[Example]]:
 
 def test_learns_an_obvious_rule_on_unseen_agreements(data: list[Example]) -> None:
     train, test = _split(data)
-    model = fit_model(train, use_rules=False)
+    model = fit_model(train, use_rules=False, scoped=False)
     preds = model.predict(test)
     assert [p.relevance != "none" for p in preds] == [ex.relevance != "none" for ex in test]
     relevant = [(p, ex) for p, ex in zip(preds, test, strict=True) if ex.relevance != "none"]
@@ -111,7 +111,7 @@ def test_learns_an_obvious_rule_on_unseen_agreements(data: list[Example]) -> Non
 
 def test_json_model_round_trips_with_the_same_predictions(data: list[Example], tmp_path) -> None:
     train, test = _split(data)
-    model = train_full(train, lens_version="9.9.9")
+    model = train_full(train, lens_version="9.9.9", scoped=False)
     path = tmp_path / "model.json"
     size = save_model(model, path)
     assert size == path.stat().st_size and size < 5_000_000
@@ -133,8 +133,8 @@ def test_json_model_round_trips_with_the_same_predictions(data: list[Example], t
 def test_training_is_deterministic(data: list[Example], tmp_path) -> None:
     train, _ = _split(data)
     one, two = tmp_path / "one.json", tmp_path / "two.json"
-    save_model(train_full(train, lens_version="x"), one)
-    save_model(train_full(list(train), lens_version="x"), two)
+    save_model(train_full(train, lens_version="x", scoped=False), one)
+    save_model(train_full(list(train), lens_version="x", scoped=False), two)
     assert one.read_bytes() == two.read_bytes()
 
 
@@ -148,13 +148,13 @@ def test_load_model_rejects_other_json_in_one_line(tmp_path) -> None:
 
 def test_evidence_offsets_quote_the_text(data: list[Example]) -> None:
     train, test = _split(data)
-    model = fit_model(train, use_rules=False)
+    model = fit_model(train, use_rules=False, scoped=False)
     ex = next(e for e in test if e.relevance != "none")
     spans = evidence_spans(model, ex, head="relevant", top=5)
     assert spans
     for e in spans:
         assert ex.text[e.start : e.end] == e.text
-        assert e.supports == "model:relevant"
+        assert (e.supports, e.by) == ("implicit", "model")
     assert any(e.text.lower() == "zorbly" for e in spans)
     assert [e.start for e in spans] == sorted(e.start for e in spans)
 
@@ -165,4 +165,4 @@ def test_rule_features_are_used_only_by_the_combined_model(data: list[Example]) 
     combined = Featuriser.fit(train, use_rules=True)
     assert combined.rule_vocab and all(name.startswith(("rule_", "cue=")) for name in combined.rule_vocab)
     assert any(name.startswith("rules:") for name in combined.names())
-    assert isinstance(Model.from_dict(fit_model(train, use_rules=True).to_dict()), Model)
+    assert isinstance(Model.from_dict(fit_model(train, use_rules=True, scoped=False).to_dict()), Model)

@@ -205,6 +205,9 @@ def run_chunks(
         return
     import msmelens.corpus.readers
     import msmelens.lens  # noqa: F401  (imported once here, inherited by forked workers)
+    from msmelens.lens.learned_stage import current_model
+
+    current_model()  # scikit-learn and the model are loaded once here, inherited by forked workers too
 
     window = workers * 8
     pool = ProcessPoolExecutor(max_workers=workers, initializer=gc.freeze)
@@ -622,60 +625,9 @@ def _cross_validate(
         click.echo(report.format_table())
 
 
-@lens.command("train")
-@click.option(
-    "--gold",
-    type=click.Path(dir_okay=False),
-    default="../shared/lens-gold/dev.jsonl",
-    show_default=True,
-    help="Labelled rows (jsonl) to train on.",
-)
-@click.option(
-    "--tota",
-    type=click.Path(file_okay=False),
-    default="../shared/tota/xml",
-    show_default=True,
-    help="Folder of the ToTA XML files the gold rows name (pta_N.xml).",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    default="lens-model.json",
-    show_default=True,
-    help="Where to write the model (JSON).",
-)
-def train_command(gold: str, tota: str, output: str) -> None:
-    """Fit the learned model (text features + the rules' cues) on every gold row and write it as JSON.
+# train, export-labels and reanalyse live in their own module (the lens learning from curators)
+from msmelens.cli.lens_learning_commands import export_labels_command, reanalyse_command, train_command  # noqa: E402
 
-    Deterministic: the same gold rows and texts give the same file. The JSON holds the vocabularies, idf,
-    coefficients and thresholds, the sha256 of the training data and the lens version; it is not a pickle.
-    The model is not used by `lens analyze` (yet); `lens evaluate --cv` measures it honestly.
-    """
-    from msmelens.lens import LENS_VERSION
-    from msmelens.lens.evaluate import load_gold
-    from msmelens.lens.learned import load_examples, save_model, train_full
-
-    try:
-        rows = load_gold(gold)
-    except (OSError, ValueError) as exc:
-        click.echo(f"Cannot read the gold file: {exc}", err=True)
-        sys.exit(2)
-    if not Path(tota).is_dir():
-        click.echo(f"The ToTA folder {tota} does not exist (pass --tota).", err=True)
-        sys.exit(2)
-    examples, not_found = load_examples(rows, tota)
-    if not_found:
-        click.echo(
-            f"{len(not_found)} row(s) of {Path(gold).name} not found in {tota}: {', '.join(not_found[:10])}",
-            err=True,
-        )
-    if not examples:
-        click.echo(f"No row of {Path(gold).name} could be matched to an article in {tota}.", err=True)
-        sys.exit(2)
-    model = train_full(examples, lens_version=LENS_VERSION)
-    size = save_model(model, output)
-    click.echo(
-        f"Trained on {len(examples)} rows from {model.meta['n_agreements']} agreements; "
-        f"wrote {output} ({size / 1e6:.1f} MB, training data sha256 {model.meta['training_sha256'][:12]})."
-    )
+lens.add_command(train_command)
+lens.add_command(export_labels_command)
+lens.add_command(reanalyse_command)

@@ -1,7 +1,9 @@
 """The MSME lens: classify each provision of an agreement (relevance, categories, bindingness).
 
 Public API: ``LENS_VERSION``, ``analyze(document, unit=None)``, ``analyze_text(text, language=None)``.
-The stages are in ``msmelens.lens.pipeline``.
+The rules stages are in ``msmelens.lens.pipeline``; the ``learned`` stage that follows them over a whole
+document (the shipped model, ``msmelens.lens.learned_stage``) decides implicit relevance, categories,
+bindingness and the calibrated ``score``. ``rules_only=True`` (or ``MSMELENS_LENS_MODEL=rules``) skips it.
 """
 
 from __future__ import annotations
@@ -9,12 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from msmelens.corpus.model import Document
-from msmelens.lens.matcher import gate_hit
+from msmelens.lens.learned_stage import Item, apply_learned
+from msmelens.lens.matcher import gate_scan
 from msmelens.lens.normalize import normalise
 from msmelens.lens.pipeline import run
 from msmelens.lens.record import ProvisionResult
 
-LENS_VERSION = "1.0.1"
+LENS_VERSION = "2.0.0"
 
 UNITS = ("article", "paragraph")
 
@@ -28,9 +31,9 @@ def _result(
     norm: str | None = None,
     heading_norm: str | None = None,
     gated: bool = False,
-) -> ProvisionResult:
+) -> tuple[ProvisionResult, list[str]]:
     p = run(text, language=language, heading=heading, norm=norm, heading_norm=heading_norm, gated=gated)
-    return result_of(p, text)
+    return result_of(p, text), [f"{c.kind}:{c.label}" for c in p.cues]
 
 
 def result_of(p: Any, text: str) -> ProvisionResult:
@@ -56,21 +59,31 @@ def result_of(p: Any, text: str) -> ProvisionResult:
 _NONE_SCORE = run("").score
 
 
-def analyze_text(text: str, *, language: str | None = None) -> ProvisionResult:
-    """Classify one provision given as plain text (language "en", "es", "fr", or None to guess)."""
-    return _result(text, language)
+def analyze_text(
+    text: str, *, language: str | None = None, heading: str = "", chapter: str = "", rules_only: bool = False
+) -> ProvisionResult:
+    """Classify one provision given as plain text (language "en", "es", "fr", or None to guess).
+
+    ``heading`` and ``chapter`` (the article's title and its chapter's name) help the learned stage.
+    """
+    result, cues = _result(text, language, heading)
+    if rules_only:
+        return result
+    return apply_learned([Item(result, cues, heading, chapter)])[0]
 
 
-def analyze(document: Document, *, unit: str | None = None) -> list[ProvisionResult]:
+def analyze(document: Document, *, unit: str | None = None, rules_only: bool = False) -> list[ProvisionResult]:
     """One record per article (default) or one per paragraph (``unit="paragraph"``), in document order.
 
     With ``unit="paragraph"`` an article that has no paragraphs (not split by its reader) gives one record.
+    ``rules_only=True`` gives the rules' records without the learned stage.
     """
     unit = unit or "article"
     if unit not in UNITS:
         raise ValueError(f"Unknown unit {unit!r}: use 'article' or 'paragraph'.")
     language = document.meta.language or None
-    out: list[ProvisionResult] = []
+    chapter_of = {a.id: ch.heading for ch in document.chapters for a in ch.articles}
+    out: list[Item] = []
     for article in document.articles():
         if unit == "article":
             items = [(article.id, article.source_ref, article.path, article.text)]
@@ -85,8 +98,10 @@ def analyze(document: Document, *, unit: str | None = None) -> list[ProvisionRes
         heading_norm = normalise(heading) if heading else ""
         for node_id, source_ref, path, text in items:
             norm = normalise(text)
-            if gate_hit(norm, heading_norm):
-                r = _result(text, language, heading, norm, heading_norm, gated=True)
+            cues: list[str] = []
+            gated, in_scope = gate_scan(norm, heading_norm)
+            if gated:
+                r, cues = _result(text, language, heading, norm, heading_norm, gated=True)
                 r.agreement_id = document.id
                 r.provision_id = node_id
                 r.source_ref = source_ref
@@ -104,5 +119,7 @@ def analyze(document: Document, *, unit: str | None = None) -> list[ProvisionRes
                     score=_NONE_SCORE,
                     language=language or "",
                 )
-            out.append(r)
-    return out
+            out.append(Item(r, cues, heading, chapter_of.get(article.id, ""), in_scope))
+    if rules_only:
+        return [it.result for it in out]
+    return apply_learned(out)

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold
 
+from msmelens.lens.calibration import Reliability, reliability
 from msmelens.lens.evaluate import EvaluationReport, evaluate
 from msmelens.lens.learned import Example, fit_model
 from msmelens.lens.record import ProvisionResult
@@ -77,6 +78,7 @@ class CVReport:
     by_language: dict[str, dict[str, EvaluationReport]]
     fold_sizes: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    reliability: dict[str, Reliability] = field(default_factory=dict)  # learned methods' held-out scores
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready figures (the overall report of each method includes per-category figures)."""
@@ -88,6 +90,7 @@ class CVReport:
             "fold_sizes": list(self.fold_sizes),
             "seconds": round(self.seconds, 1),
             "overall": {m: r.to_dict() for m, r in self.overall.items()},
+            "reliability": {m: r.to_dict() for m, r in self.reliability.items()},
             "by_language": {
                 m: {lang: r.to_dict() for lang, r in langs.items()} for m, langs in self.by_language.items()
             },
@@ -101,7 +104,7 @@ class CVReport:
             "",
             f"{'method':<10}{'rows':<10}{'n':>6}{'explicit':>10}{'relevant':>10}{'category':>10}{'binding':>10}",
         ]
-        for m in METHODS:
+        for m in self.overall:
             rows = [("all", self.overall[m])] + list(self.by_language[m].items())
             for name, r in rows:
                 if not _has_relevant_gold(r):  # F1 is undefined: say what happened instead of printing 0
@@ -115,13 +118,17 @@ class CVReport:
                     f"{r.category_micro_f1:>10.3f}{r.binding_macro_f1:>10.3f}"
                 )
         lines += ["", "per-category F1 (precision / recall), all rows"]
-        lines.append(f"{'category':<22}{'gold':>6}" + "".join(f"{m:>22}" for m in METHODS))
-        for cat, d in self.overall["rules"].per_category.items():
+        lines.append(f"{'category':<22}{'gold':>6}" + "".join(f"{m:>22}" for m in self.overall))
+        first = next(iter(self.overall.values()))
+        for cat, d in first.per_category.items():
             cells = ""
-            for m in METHODS:
+            for m in self.overall:
                 c = self.overall[m].per_category[cat]
                 cells += f"{c['f1']:>10.3f} ({c['precision']:.2f}/{c['recall']:.2f})"
             lines.append(f"{cat:<22}{int(d['support']):>6}{cells}")
+        for m, rel in self.reliability.items():
+            lines += ["", f"reliability of the {m} score (held-out): probability that the relevance call is right"]
+            lines.append(rel.format_table())
         lines.append(f"\n({self.seconds:.0f} s)")
         return "\n".join(lines)
 
@@ -130,11 +137,21 @@ def _has_relevant_gold(report: EvaluationReport) -> bool:
     return any(report.confusion[g][p] for g in ("explicit", "implicit") for p in report.confusion[g])
 
 
-def cross_validate(examples: Sequence[Example], k: int = 5, seed: int = 0) -> CVReport:
-    """Run the grouped K-fold CV and score rules, learned and combined on the pooled held-out folds."""
+def cross_validate(
+    examples: Sequence[Example],
+    k: int = 5,
+    seed: int = 0,
+    methods: Sequence[str] = METHODS,
+    *,
+    scoped: bool = True,
+) -> CVReport:
+    """Run the grouped K-fold CV and score ``methods`` (rules, learned, combined) on the pooled held-out folds.
+
+    ``scoped=False`` lets the models see every row (texts without lens cues, in tests)."""
     t0 = time.perf_counter()
     folds = grouped_folds(examples, k, seed)
     preds: dict[str, dict[str, ProvisionResult]] = {m: {} for m in METHODS}
+    scores: dict[str, list[tuple[float, bool]]] = {m: [] for m in ("learned", "combined") if m in methods}
     for ex in examples:
         if ex.rule is not None:
             preds["rules"][_key(ex)] = _result(
@@ -144,9 +161,13 @@ def cross_validate(examples: Sequence[Example], k: int = 5, seed: int = 0) -> CV
         train = [examples[i] for i in train_idx]
         test = [examples[i] for i in test_idx]
         for method, use_rules in (("learned", False), ("combined", True)):
-            model = fit_model(train, use_rules=use_rules)
+            if method not in methods:
+                continue
+            model = fit_model(train, use_rules=use_rules, scoped=scoped)
             for ex, p in zip(test, model.predict(test), strict=True):
                 preds[method][_key(ex)] = _result(ex, p.relevance, p.categories, p.binding)
+                right = (p.relevance != "none") == (ex.relevance != "none")
+                scores[method].append((p.score, right))
     gold: list[dict[str, Any]] = [
         {
             "article_id": _key(ex),
@@ -157,7 +178,7 @@ def cross_validate(examples: Sequence[Example], k: int = 5, seed: int = 0) -> CV
         for ex in examples
     ]
     langs = {_key(ex): ex.language for ex in examples}
-    overall = {m: evaluate(gold, preds[m]) for m in METHODS}
+    overall = {m: evaluate(gold, preds[m]) for m in METHODS if m in methods}
     by_language = {
         m: {
             lang: evaluate([g for g in gold if langs[str(g["article_id"])] == lang], preds[m])
@@ -165,6 +186,7 @@ def cross_validate(examples: Sequence[Example], k: int = 5, seed: int = 0) -> CV
             if any(ex.language == lang for ex in examples)
         }
         for m in METHODS
+        if m in methods
     }
     return CVReport(
         k=k,
@@ -175,4 +197,5 @@ def cross_validate(examples: Sequence[Example], k: int = 5, seed: int = 0) -> CV
         by_language=by_language,
         fold_sizes=[len(te) for _tr, te in folds],
         seconds=time.perf_counter() - t0,
+        reliability={m: reliability([s for s, _ in v], [c for _, c in v]) for m, v in scores.items()},
     )

@@ -83,6 +83,19 @@ _HEADING_EXCLUDE = re.compile(
 def gate_hit(norm: str, heading: str = "") -> bool:
     """True when the provision may be relevant: a size word, or strong topic cues (text and heading) that
     reach the implicit threshold. Anything the gate rejects could not be explicit or implicit anyway."""
+    return gate_scan(norm, heading)[0]
+
+
+def cue_hit(norm: str, heading: str = "") -> bool:
+    """True when the text or heading holds any cue of the gate (a size word or a strong topic phrase).
+
+    Wider than ``gate_hit`` (one cue is enough): it decides which provisions the learned stage looks at."""
+    return gate_scan(norm, heading)[1]
+
+
+def gate_scan(norm: str, heading: str = "") -> tuple[bool, bool]:
+    """``(gate_hit, cue_hit)`` in one pass of the gate automaton."""
+    seen = False
     strength: dict[str, float] = {}
     for text, tag in ((norm, ""), (heading, "heading:")):
         if not text:
@@ -95,14 +108,15 @@ def gate_hit(norm: str, heading: str = "") -> bool:
             for kind, _label, weight, _committee, prefix, phrase in entries:
                 if not (right_ok or prefix):
                     continue
+                seen = True
                 if kind == "size":
-                    return True
+                    return True, True
                 key = tag + phrase
                 if weight > strength.get(key, 0.0):
                     strength[key] = weight
                     if sum(strength.values()) >= IMPLICIT_MIN:
-                        return True
-    return False
+                        return True, True
+    return False, seen
 
 
 def _scan(norm: str, automaton: Any) -> dict[tuple[str, str, int], Cue]:

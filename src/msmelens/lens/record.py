@@ -12,9 +12,13 @@ class Evidence:
     end: int
     text: str
     supports: str  # "explicit", "implicit", a category name, "binding", "soft", "committee:<key>", "exclusion"
+    by: str = "rules"  # "rules", or "model": a term that weighed most in the learned model's decision
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "text": self.text, "supports": self.supports}
+        out: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text, "supports": self.supports}
+        if self.by != "rules":
+            out["by"] = self.by
+        return out
 
 
 @dataclass(slots=True)
