@@ -96,8 +96,12 @@ def provision_list(
     committee: str | None = None,
     binding: str | None = None,
     curated: bool | None = None,
+    min_score: float | None = None,
+    max_score: float | None = None,
+    order: str = "reading",
 ) -> QuerySet[Provision]:
-    """Provisions in reading order; ``agreement`` is an Agreement or its lens id."""
+    """Provisions in reading order (``order="score"``: least sure first, ``"-score"``: surest first);
+    ``agreement`` is an Agreement or its lens id; ``min_score``/``max_score`` bound the lens's score."""
     qs = Provision.objects.select_related("agreement").defer("agreement__text")
     if isinstance(agreement, Agreement):
         qs = qs.filter(agreement=agreement)
@@ -113,6 +117,14 @@ def provision_list(
         qs = qs.filter(binding=binding)
     if curated is not None:
         qs = qs.filter(curated=curated)
+    if min_score is not None:
+        qs = qs.filter(score__gte=min_score)
+    if max_score is not None:
+        qs = qs.filter(score__lte=max_score)
+    if order == "score":
+        return qs.order_by("score", "agreement__lens_id", "ordinal")
+    if order == "-score":
+        return qs.order_by("-score", "agreement__lens_id", "ordinal")
     return qs.order_by("agreement__lens_id", "ordinal")
 
 

@@ -35,6 +35,7 @@ else:  # the allowed values come from the lens taxonomy, so the schema lists the
 Binding = Literal["binding", "soft"]
 Sort = Literal["coverage", "name", "year", "-year"]
 ExportFormat = Literal["csv", "json"]
+ProvisionOrder = Literal["reading", "score", "-score"]
 Unit = Literal["article", "paragraph"]
 Year = Annotated[int, Field(ge=1000, le=2999)]
 # an optional query parameter: absent means "no filter"; the schema does not offer null (a query has none)
@@ -91,6 +92,15 @@ class ProvisionFilters(Schema):
     binding: Binding | NotNull = Field(None, description="'binding' or 'soft' commitments.")
     curated: bool | NotNull = Field(
         None, description="true: only provisions corrected by a curator; false: only not."
+    )
+    min_score: Annotated[float, Field(ge=0, le=1)] | NotNull = Field(
+        None, description="Only provisions whose score (probability that the relevance call is right) is at least this."
+    )
+    max_score: Annotated[float, Field(ge=0, le=1)] | NotNull = Field(
+        None, description="Only provisions whose score is at most this (e.g. 0.7: the calls most worth reviewing)."
+    )
+    order: ProvisionOrder = Field(
+        "reading", description="'reading' (document order), 'score' (least sure first) or '-score' (surest first)."
     )
 
 
