@@ -1,6 +1,6 @@
 """The WTO pages in a real browser: a real ``msmelens serve`` over its own SQLite database (the fixture regional
 agreements imported with ``msmelens corpus import``, the fixture WTO texts with ``msmelens wto import``),
-driven by Debian's Chromium. Skipped only when /usr/bin/chromium is missing and ``CI`` is unset."""
+driven by Debian's Chromium (the session's browser). Skipped only when /usr/bin/chromium is missing and ``CI`` is unset."""
 
 from __future__ import annotations
 
@@ -34,19 +34,15 @@ def wto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(wto_server):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(base_url=wto_server, viewport={"width": 1200, "height": 900})
-        pg = context.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield pg
-        context.close()
-        browser.close()
-        assert errors == []
+def page(browser, wto_server):  # type: ignore[no-untyped-def]
+    # the session's browser (tests/browser/conftest.py): a second sync Playwright cannot start inside the suite
+    context = browser.new_context(base_url=wto_server, viewport={"width": 1200, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert errors == []
 
 
 def test_from_the_wto_list_to_a_provision_beyond_the_wto(page) -> None:
