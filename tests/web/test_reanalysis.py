@@ -12,7 +12,7 @@ from tests.sample import SAMPLE_IDS
 from msmelens.agreements import services
 from msmelens.agreements.label_export import curated_label_rows
 from msmelens.agreements.models import Agreement, Curation, Provision
-from msmelens.agreements.reanalysis import reanalyse_stored
+from msmelens.agreements.reanalysis import reanalyse_stored, stale_count
 from msmelens.cli.main import cli
 from msmelens.lens import LENS_VERSION
 
@@ -80,8 +80,9 @@ def test_reanalysis_runs_the_current_lens_and_keeps_corrections(sample_db, curat
         relevance="none", categories=[], categories_key="", binding=None, score=0.0
     )
     Provision.objects.update(lens_labels={"relevance": "none", "categories": [], "binding": None})
+    assert stale_count() == len(SAMPLE_IDS)
     report = reanalyse_stored()
-    assert report.errors == []
+    assert report.errors == [] and stale_count() == 0
     assert report.agreements == len(SAMPLE_IDS) and report.skipped == 0
     assert report.curations_kept == 1
     assert report.changed == Provision.objects.exclude(lens_labels__relevance="none").count() > 0

@@ -119,6 +119,13 @@ def reanalyse_agreement(*, agreement: Agreement) -> tuple[int, int, int]:
     return len(provisions), changed, sum(1 for p in provisions if p.provision_id in active)
 
 
+def stale_count() -> int:
+    """How many stored agreements were analysed by another lens version."""
+    from msmelens.lens import LENS_VERSION
+
+    return Agreement.objects.exclude(lens_version=LENS_VERSION).count()
+
+
 def reanalyse_stored(*, force: bool = False, progress: Progress | None = None) -> ReanalysisReport:
     """Re-analyse every stored agreement not analysed by the current lens (all of them with ``force``)."""
     from msmelens.lens import LENS_VERSION

@@ -337,7 +337,26 @@ def up(corpus_dir: str | None, host: str, port: int, workers: int | None) -> Non
         else:
             click.echo(f"First run: importing the agreements in {folder} ...")
             _run_import([str(folder)], None)
+    else:
+        _reanalyse_if_stale()
     _serve(host, port, workers or _default_workers())
+
+
+def _reanalyse_if_stale() -> None:
+    """After an upgrade of the lens, re-analyse the stored agreements (curators' corrections are kept)."""
+    from msmelens.agreements.reanalysis import reanalyse_stored, stale_count
+
+    stale = stale_count()
+    if not stale:
+        return
+    click.echo(f"The lens has changed since {stale} agreement(s) were analysed: re-analysing them ...")
+    report = reanalyse_stored()
+    click.echo(
+        f"Re-analysed {report.agreements} agreement(s); {report.curations_kept} curated provision(s) kept "
+        "their corrections."
+    )
+    for err in report.errors:
+        click.echo(f"  {err}", err=True)
 
 
 @click.command(
