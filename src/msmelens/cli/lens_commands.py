@@ -81,7 +81,8 @@ def jsonl_line(r: ProvisionResult) -> str:
             "["
             + ", ".join(
                 f'{{"start": {e.start!r}, "end": {e.end!r}, "text": {_str(e.text)}, '
-                f'"supports": {_str(e.supports)}}}'
+                f'"supports": {_str(e.supports)}'
+                + ("}" if e.by == "rules" else f', "by": {_str(e.by)}}}')
                 for e in r.evidence
             )
             + "]"
