@@ -86,7 +86,7 @@ def test_docs_render_offline_in_chromium(docs_server: str) -> None:
             assert "MSME Lens API" in page.inner_text(".info .title")
             paths = page.locator(".opblock-summary-path").all_inner_texts()
             assert "/api/v1/lens/analyze" in [p.replace("\u200b", "") for p in paths]
-            assert len(paths) == 20
+            assert len(paths) == 25
         finally:
             browser.close()
     assert not blocked, blocked

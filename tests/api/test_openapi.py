@@ -11,9 +11,9 @@ from msmelens.api.openapi_doc import OPENAPI_PATH, render_openapi
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_PATHS = {
     "/api/v1/agreements",
-    "/api/v1/agreements/{lens_id}",
-    "/api/v1/agreements/{lens_id}/provisions",
-    "/api/v1/agreements/{lens_id}/provisions/export",
+    "/api/v1/agreements/{agreement_id}",
+    "/api/v1/agreements/{agreement_id}/provisions",
+    "/api/v1/agreements/{agreement_id}/provisions/export",
     "/api/v1/provisions/export",
     "/api/v1/search",
     "/api/v1/countries",
@@ -30,6 +30,11 @@ EXPECTED_PATHS = {
     "/api/v1/practices",
     "/api/v1/practices/{slug}",
     "/api/v1/practices/{slug}/versions",
+    "/api/v1/guide/report",
+    "/api/v1/wto/agreements",
+    "/api/v1/wto/agreements/{key}",
+    "/api/v1/wto/beyond",
+    "/api/v1/wto/beyond/{topic}",
 }
 
 

@@ -45,6 +45,10 @@ class BeyondParams(Schema):
     )
 
 
+class WtoKeyPath(Schema):
+    key: str = Field(..., max_length=64, description="The WTO text's key, e.g. 'tfa', 'tbt', 'gpa2012'.")
+
+
 class TopicPath(Schema):
     topic: TopicKey = Field(..., description="The topic's key, e.g. 'advance_rulings'.")
 

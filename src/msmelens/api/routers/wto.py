@@ -10,7 +10,7 @@ from ninja import Path, Query, Router
 from msmelens.api import serialize
 from msmelens.api.errors import ApiError
 from msmelens.api.schemas import ErrorOut
-from msmelens.api.wto_schemas import BeyondOut, BeyondParams, TopicOut, TopicPath, WtoAgreementOut
+from msmelens.api.wto_schemas import BeyondOut, BeyondParams, TopicOut, TopicPath, WtoAgreementOut, WtoKeyPath
 from msmelens.lens.wto_topics import Finding, ProvisionFacts, TopicComparison
 from msmelens.wto import labels, selectors
 
@@ -126,12 +126,13 @@ def beyond_topic(request: HttpRequest, path: Path[TopicPath]) -> dict[str, Any]:
 
 @router.get(
     "/agreements/{key}",
-    response={200: WtoAgreementOut, 404: ErrorOut},
+    response={200: WtoAgreementOut, 404: ErrorOut, 422: ErrorOut},
     url_name="wto_agreement",
     summary="One WTO agreement",
     description="A WTO text by its key ('tfa', 'tbt', 'gpa2012', ...).",
 )
-def get_wto_agreement(request: HttpRequest, key: str) -> dict[str, Any]:
+def get_wto_agreement(request: HttpRequest, path: Path[WtoKeyPath]) -> dict[str, Any]:
+    key = path.key
     for item in selectors.wto_agreement_list(language="en"):
         if item.record.source_key == key:
             return _agreement(item)
