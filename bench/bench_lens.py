@@ -111,6 +111,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No XML files in {corpus}", file=sys.stderr)
         return 2
     lens_wall, lens_cpu, records, out_bytes = lens_run(corpus, args.workers)
+    # the same run with the rules alone (the learned stage switched off), to show what the stage costs
+    saved = os.environ.get("MSMELENS_LENS_MODEL")
+    os.environ["MSMELENS_LENS_MODEL"] = "rules"
+    try:
+        rules_wall, rules_cpu, _n, _b = lens_run(corpus, args.workers)
+    finally:
+        if saved is None:
+            os.environ.pop("MSMELENS_LENS_MODEL", None)
+        else:
+            os.environ["MSMELENS_LENS_MODEL"] = saved
     kw_wall, floor_articles, kw_hits = floor_run(files, KEYWORD)
     strict_wall, _, strict_hits = floor_run(files, LITERAL)
     read_wall, _ = read_run(corpus)
@@ -126,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         "lens_wall_s": round(lens_wall, 3),
         "lens_cpu_s": round(lens_cpu, 3),
         "cpu_wall_ratio": round(lens_cpu / lens_wall, 2),
+        "rules_alone_wall_s": round(rules_wall, 2),
+        "rules_alone_cpu_s": round(rules_cpu, 2),
         "keyword_floor_wall_s": round(kw_wall, 3),
         "keyword_floor_hits": kw_hits,
         "ratio_to_keyword_floor": round(kw_ratio, 2),
@@ -164,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
             " 1 process)"
         )
         print(f"readers alone    {read_wall:.2f} s   (msmelens.corpus, 1 process, article level)")
+        print(
+            f"rules alone      {rules_wall:.2f} s   (cpu {rules_cpu:.2f} s; {rules_wall / kw_wall:.2f}x the keyword "
+            "floor; MSMELENS_LENS_MODEL=rules)"
+        )
         print(f"ratio keyword    {kw_ratio:.2f}x   (target <= {TARGET_RATIO:.0f}x: {_verdict(kw_ratio)})")
         print(
             f"ratio strict     {strict_ratio:.2f}x   (target <= {TARGET_RATIO:.0f}x: {_verdict(strict_ratio)};"

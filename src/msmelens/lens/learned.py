@@ -718,7 +718,8 @@ def evidence_spans(
         return []
     if supports is None:
         supports = head.split(":", 1)[1] if head.startswith("cat:") else "implicit"
-    tokens = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(example.text)]
+    # the model read the first MAX_TEXT_CHARS characters: the spans are the occurrences it read
+    tokens = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(example.model_text)]
     spans: list[Evidence] = []
     for i, (tok, start, end) in enumerate(tokens):
         if tok in chosen:

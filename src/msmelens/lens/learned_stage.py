@@ -106,16 +106,27 @@ def apply_learned(items: Sequence[Item], model: Model | None = None) -> list[Pro
     model = model if model is not None else current_model()
     if model is None or not items:
         return [it.result for it in items]
-    from msmelens.lens.learned import row_entries, evidence_spans
-    examples = [_example(it) for it in items]
-    scope = [it.in_scope if it.in_scope is not None else ex.in_scope for it, ex in zip(items, examples, strict=True)]
-    inside = [i for i, s in enumerate(scope) if s]
-    X = model.featuriser.transform([examples[i] for i in inside]) if inside else None
-    row_of = {i: n for n, i in enumerate(inside)}
-    predictions = model.predict(examples, scope, X)
+    from msmelens.lens.learned import evidence_spans, row_entries
+
+    outside_score = round(1.0 - model.out_of_scope_relevant, 4) if model.scoped else None
+    inside: list[int] = []
+    for i, it in enumerate(items):
+        if outside_score is None or it.in_scope or (it.in_scope is None and _example(it).in_scope):
+            inside.append(i)
+    examples = [_example(items[i]) for i in inside]
+    X = model.featuriser.transform(examples) if examples else None
+    predictions = dict(zip(inside, model.predict(examples, [True] * len(examples), X), strict=True))
+    position = {i: n for n, i in enumerate(inside)}
     out: list[ProvisionResult] = []
-    for index, (item, ex, pred) in enumerate(zip(items, examples, predictions, strict=True)):
+    for index, item in enumerate(items):
         rule = item.result
+        if index not in predictions:  # out of scope: the rules' "none", with the score such rows earned
+            rule.score = outside_score if outside_score is not None else rule.score
+            rule.evidence = [e for e in rule.evidence if e.supports == "exclusion"]
+            out.append(rule)
+            continue
+        pred = predictions[index]
+        ex = examples[position[index]]
         final = ProvisionResult(
             agreement_id=rule.agreement_id,
             provision_id=rule.provision_id,
@@ -141,7 +152,7 @@ def apply_learned(items: Sequence[Item], model: Model | None = None) -> list[Pro
             or e.supports in final.categories
             or e.supports.startswith("committee:")
         ]
-        row = row_entries(X, row_of[index]) if X is not None and index in row_of else None
+        row = row_entries(X, position[index]) if X is not None else None
         if rule.relevance == "none":
             evidence += evidence_spans(model, ex, head="relevant", row=row)
         for cat in final.categories:
