@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.browser.conftest import PHONE, open_phone
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 RADIOS = {
     "exporter": "yes", "online_sales": "no", "aware_agreements": "yes", "digital_awareness": "good",
     "skill_literacy": "good", "skill_ict": "basic", "skill_language": "none", "skill_business": "basic",
@@ -39,25 +38,14 @@ def _rows(tmp_path_factory: pytest.TempPathFactory, sql: str, *args: Any) -> lis
         return db.execute(sql, args).fetchall()
 
 
-def _context(browser, server_url, javascript: bool) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=server_url, viewport=PHONE, is_mobile=True, has_touch=True,
-                                  java_script_enabled=javascript)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert errors == []
-
-
 @pytest.fixture
 def phone_no_js(browser, server_url):  # type: ignore[no-untyped-def]
-    yield from _context(browser, server_url, javascript=False)
+    yield from open_phone(browser, server_url, javascript=False)
 
 
 @pytest.fixture
 def phone(browser, server_url):  # type: ignore[no-untyped-def]
-    yield from _context(browser, server_url, javascript=True)
+    yield from open_phone(browser, server_url, javascript=True)
 
 
 def _fits(page) -> bool:  # type: ignore[no-untyped-def]

@@ -6,16 +6,15 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.browser.conftest import PHONE, open_phone
 
 pytestmark = pytest.mark.browser
 
 URL = "/surveys/msme-trade-obstacles/"
-PHONE = {"width": 390, "height": 844}
 ANSWERS: dict[str, Any] = {
     "country": "PER",
     "sector": "C",
@@ -60,28 +59,16 @@ def stored(tmp_path_factory: pytest.TempPathFactory, instance_id: str) -> list[t
         ).fetchall()
 
 
-def _phone(browser, server_url, javascript: bool) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(
-        base_url=server_url, viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=javascript
-    )
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert errors == []
-
-
 @pytest.fixture
 def phone(browser, server_url):  # type: ignore[no-untyped-def]
     """A phone-sized page (390 × 844) with JavaScript."""
-    yield from _phone(browser, server_url, javascript=True)
+    yield from open_phone(browser, server_url, javascript=True)
 
 
 @pytest.fixture
 def phone_no_js(browser, server_url):  # type: ignore[no-untyped-def]
     """A phone-sized page with JavaScript turned off."""
-    yield from _phone(browser, server_url, javascript=False)
+    yield from open_phone(browser, server_url, javascript=False)
 
 
 def fill_page(page, answers: dict[str, Any]) -> list[str]:  # type: ignore[no-untyped-def]

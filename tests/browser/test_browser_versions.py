@@ -6,34 +6,17 @@ Spanish (pta_450), imported with ``msmelens corpus import``.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from tests import serving
-from tests.browser.conftest import TOTA
+from tests.browser.conftest import corpus_server
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def versions_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    env = serving.server_env(dict(os.environ), str(tmp_path_factory.mktemp("versions-home")))
-    paths = [str(TOTA / name) for name in ("pta_449.xml", "pta_450.xml")]
-    missing = [p for p in paths if not Path(p).exists()]
-    if missing:
-        pytest.fail(f"The shared ToTA corpus is missing these files: {missing}")
-    subprocess.run(
-        [sys.executable, "-m", "msmelens", "corpus", "import", *paths],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    with serving.served(env) as url:
-        yield url
+    yield from corpus_server(tmp_path_factory.mktemp("versions-home"), ["pta_449.xml", "pta_450.xml"])
 
 
 @pytest.fixture

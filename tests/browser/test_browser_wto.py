@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from tests import serving
+from tests.browser.conftest import open_page
 from tests.wto.corpus import ISL_MUS, REGIONAL_FILES, WTO_DIR
 
 CHROMIUM = "/usr/bin/chromium"
@@ -35,14 +36,7 @@ def wto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser, wto_server):  # type: ignore[no-untyped-def]
-    # the session's browser (tests/browser/conftest.py): a second sync Playwright cannot start inside the suite
-    context = browser.new_context(base_url=wto_server, viewport={"width": 1200, "height": 900})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert errors == []
+    yield from open_page(browser, wto_server)
 
 
 def test_from_the_wto_list_to_a_provision_beyond_the_wto(page) -> None:
