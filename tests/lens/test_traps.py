@@ -131,3 +131,16 @@ def test_category_of_snippet(text: str, category: str) -> None:
     assert result.relevance == "explicit"
     assert category in result.categories
     assert any(e.supports == category for e in result.evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Chaque Membre publie dans les moindres délais les renseignements pour les petites entreprises.", "binding"),
+        ("Les Membres s'efforceront d'aider les petites et moyennes entreprises à obtenir des renseignements.", "soft"),
+        ("Chaque Membre s'efforcera de rendre accessibles aux PME les renseignements sur les procédures.", "soft"),
+    ],
+)
+def test_bindingness_of_wto_style_french(text: str, expected: str) -> None:
+    """WTO texts say "Membre", not "Partie"; "s'efforcer" in the future is still best endeavour."""
+    assert analyze_text(text, language="fr", rules_only=True).binding == expected

@@ -77,7 +77,7 @@ _ES_SOFT = re.compile(rf"^(?:{_ES_SOFT_STEMS})")
 _ES_IGNORED = re.compile(rf"^(?:{_ES_IGNORED_STEMS})$")
 
 _FR_SOFT = (
-    r"s'efforce|peut|peuvent|pourr|encourag|favoris|promeu|promouv|coopér|reconnai|facilit|appui|soutien|examin"
+    r"s'efforc|peut|peuvent|pourr|encourag|favoris|promeu|promouv|coopér|reconnai|facilit|appui|soutien|examin"
     r"|explor|renforc|développ|contribu|cherch"
 )
 FR_OBLIG = re.compile(
@@ -87,7 +87,8 @@ FR_OBLIG = re.compile(
 _FR_SOFT_RE = re.compile(rf"^(?:{_FR_SOFT})")
 # French states obligations in the present indicative: "Chaque Partie publie ...", "Les Parties établissent ...".
 _FR_PRESENT = re.compile(
-    r"\b(?:chaque partie|les parties|chaque état membre|les états membres|la partie importatrice"
+    r"\b(?:chaque partie|les parties|chaque état membre|les états membres|chaque membre|les membres"
+    r"|la partie importatrice"
     r"|la partie exportatrice|l'autorité compétente)\s+(?:(?:contractante|concernée)s?\s+)?"
     r"(?:(?P<neg>ne|n')\s*)?"
     r"(?P<verb>publient|publie|établissent|établit|accordent|accorde|mettent|met|rendent|rend|désignent|désigne"
@@ -95,7 +96,7 @@ _FR_PRESENT = re.compile(
     r"|garantit|autorisent|autorise|acceptent|accepte|exigent|exige|délivrent|délivre|répondent|répond"
     r"|fournissent|fournit|informent|informe|appliquent|applique|prennent|prend|s'abstiennent|s'abstient)\b"
 )
-_FR_SOFT_ONLY = re.compile(r"\b(?:s'efforcent|s'efforce|peuvent|peut|encouragent|reconnaissent|favorisent)\b")
+_FR_SOFT_ONLY = re.compile(r"\b(?:s'efforcent|s'efforce|s'efforceront|s'efforcera|peuvent|peut|encouragent|reconnaissent|favorisent)\b")
 _FR_IGNORED = re.compile(r"^(?:appliqu|entr|s'appliqu|ser|aur|s'entend|signifi|inclu|pr[ée]vaud)")
 
 
