@@ -34,3 +34,13 @@ def test_a_score_outside_0_1_is_a_clear_422(client: Client) -> None:
     response = client.get(f"/api/v1/agreements/{TPP_EN}/provisions", {"min_score": 1.5})
     assert response.status_code == 422
     assert "min_score" in response.content.decode()
+
+
+def test_evidence_says_whether_the_rules_or_the_model_found_it(client: Client) -> None:
+    response = client.get(f"/api/v1/agreements/{TPP_EN}/provisions", {"limit": 200, "relevance": "implicit"})
+    items = response.json()["items"]
+    spans = [(item["text"], e) for item in items for e in item["evidence"]]
+    assert spans and {e["by"] for _t, e in spans} <= {"rules", "model"}
+    model = [(t, e) for t, e in spans if e["by"] == "model"]
+    assert model, "the learned stage decided some implicit provisions of the TPP and quotes its terms"
+    assert all(t[e["start"] : e["end"]] == e["text"] for t, e in model)

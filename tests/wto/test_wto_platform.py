@@ -257,3 +257,15 @@ def test_topic_pages_are_paginated_newest_first(wto_db, client, monkeypatch) -> 
     assert f'data-agreement="{ISL_MUS}"' in second and f'data-agreement="{MUS_ZAF}"' not in second
     assert 'href="?country=MUS&amp;page=2" rel="next"' in first
     assert "Agreements 1–1 of 2, newest first." in first
+
+
+def test_the_agreement_page_of_a_wto_text_names_its_body_and_parties(wto_db, client) -> None:
+    from msmelens.corpus import wto_members
+
+    html = client.get("/agreements/wto-tfa-en/").content.decode()
+    assert "Administered by" in html and "Committee on Trade Facilitation" in html
+    assert f"All WTO members ({len(wto_members.members())})" in html
+    ids = [a["agreement_id"] for a in client.get("/api/v1/agreements", {"limit": 200}).json()["items"]]
+    regional = next(i for i in ids if not i.startswith("wto-"))
+    html = client.get(f"/agreements/{regional}/").content.decode()
+    assert "Administered by" not in html and "All WTO members" not in html

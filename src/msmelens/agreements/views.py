@@ -234,9 +234,17 @@ def agreement_detail(request: HttpRequest, lens_id: str) -> HttpResponse:
         ],
         "committees": sorted((profile.get("committees") or {}).items(), key=lambda kv: -kv[1]),
         "version_query": "",
+        "wto": _wto_facts(agreement.lens_id),
         **version_context,
     }
     return render(request, "msmelens/agreement_detail.html", context)
+
+
+def _wto_facts(agreement_id: str) -> Any:
+    """The WTO app's facts for a WTO text (administering body, parties), None for a regional agreement."""
+    from msmelens.wto.selectors import wto_facts
+
+    return wto_facts(agreement_id=agreement_id)
 
 
 def compare(request: HttpRequest) -> HttpResponse:

@@ -136,6 +136,10 @@ class EvidenceOut(Out):
     end: int = Field(description="End offset into the provision text.")
     text: str = Field(description="The quoted span: text[start:end].")
     supports: str = Field(description="What the span supports: 'explicit', a category, 'binding', ...")
+    by: Literal["rules", "model"] = Field(
+        "rules",
+        description="'rules' (a lexicon cue) or 'model' (a term that weighed most in the learned model's decision).",
+    )
 
 
 class LensRecordOut(Out):

@@ -62,6 +62,25 @@ def parties_count(record: WtoAgreement) -> int:
     return len(wto_members.gpa_parties() if record.parties == WtoAgreement.GPA else wto_members.members())
 
 
+@dataclass(frozen=True, slots=True)
+class WtoFacts:
+    """What an agreement page says of a WTO text: the body that administers it and who is bound by it."""
+
+    administering_body: str  # in the current language
+    parties: str  # "members" or "gpa"
+    n_parties: int
+
+
+def wto_facts(*, agreement_id: str) -> WtoFacts | None:
+    """The administering body and parties of a stored WTO text; None for any other agreement."""
+    from msmelens.wto.labels import body_label
+
+    record = wto_record(agreement_id=agreement_id)
+    if record is None:
+        return None
+    return WtoFacts(body_label(record.administering_body, record.body_key), record.parties, parties_count(record))
+
+
 @dataclass(slots=True)
 class WtoListItem:
     record: WtoAgreement
