@@ -197,3 +197,29 @@ def test_once_in_the_survey_the_edit_form_says_so_instead_of_asking_again(client
     assert 'id="in-survey"' in html and 'name="consent"' not in html
     fresh = _token(client.post("/guide/", FORM))
     assert 'name="consent"' in client.get(f"/guide/r/{fresh}/edit/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_survey_form_after_the_guide_replaces_the_guides_response(client: Client, guide_db) -> None:  # type: ignore[no-untyped-def]
+    """Guide first (with consent), then the survey's own form in the same browser: the firm counts once, with
+    its survey answers, and a later change of the guide's answers adds nothing."""
+    from tests.feedback.conftest import valid_answers
+    from tests.feedback.test_web_form import walk
+
+    from msmelens.feedback import services as feedback_services
+
+    survey = feedback_services.ensure_default_survey()
+    ready = {**FORM, "exporter": "yes", "importer": "no", "online_sales": "yes", "location": "rural", "consent": "on"}
+    token = _token(client.post("/guide/", ready))
+    assessment = Assessment.objects.get(survey_status=services.SHARED)
+    guide_id = assessment.survey_instance_id
+    assert feedback.response_count(survey) == 1
+    walk(client, valid_answers())
+    assert feedback.response_count(survey) == 1  # replaced, not added
+    survey_response = feedback.find_response(survey, guide_id).replaced_by
+    assert survey_response.is_current and survey_response.channel == "web"
+    client.post(f"/guide/r/{token}/edit/", {**ready, "obstacle_finance": "4"})
+    assessment.refresh_from_db()
+    assert assessment.survey_status == services.ALREADY_COUNTED
+    assert assessment.survey_instance_id == survey_response.instance_id
+    assert feedback.response_count(survey) == 1

@@ -181,12 +181,15 @@ def _submit(
         user=user,
         form=form,
         strict=False,
+        # the same respondent already counted through the firm guide: these answers replace that response
+        deprecated_id=web_form.counted_elsewhere(request.session, survey.slug),
     )
     if outcome.status == "invalid":
         return _show_problems(request, survey, spec, draft, language, outcome.problems, index)
     # created or duplicate: stored once. A conflict (this draft's id already stored with other answers, in a
     # race between two tabs) keeps the first version, as the other channels do.
     web_form.clear_draft(request.session, survey.slug)
+    web_form.forget_counted_elsewhere(request.session, survey.slug)
     web_form.mark_submitted(request.session, survey.slug, draft.instance_id)
     return _redirect(reverse("feedback:survey_thanks", args=[survey.slug]))
 

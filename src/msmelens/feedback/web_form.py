@@ -25,6 +25,7 @@ from msmelens.feedback.formspec import METADATA_TYPES, FormSpec, Question
 
 DRAFT_KEY = "msmelens.feedback.draft:{slug}"
 SUBMITTED_KEY = "msmelens.feedback.submitted:{slug}"
+COUNTED_KEY = "msmelens.feedback.counted_elsewhere:{slug}"
 MANY_CHOICES = 12  # a select_one with more choices is a drop-down list, a select_multiple a multi-select list
 _HIDDEN_TYPES = frozenset({"calculate", "hidden"}) | METADATA_TYPES
 _REQUIRED_TRUE = ("yes", "true", "true()")
@@ -100,6 +101,20 @@ def mark_submitted(session: MutableMapping[str, Any], slug: str, instance_id: st
 
 def last_submitted(session: Mapping[str, Any], slug: str) -> str:
     return str(session.get(SUBMITTED_KEY.format(slug=slug)) or "")
+
+
+def mark_counted_elsewhere(session: MutableMapping[str, Any], slug: str, instance_id: str) -> None:
+    """Remember that this browser's respondent is already counted by ``instance_id`` (sent by another pillar,
+    e.g. the firm guide): the survey form's own submission then replaces that response instead of adding one."""
+    session[COUNTED_KEY.format(slug=slug)] = instance_id
+
+
+def counted_elsewhere(session: Mapping[str, Any], slug: str) -> str:
+    return str(session.get(COUNTED_KEY.format(slug=slug)) or "")
+
+
+def forget_counted_elsewhere(session: MutableMapping[str, Any], slug: str) -> None:
+    session.pop(COUNTED_KEY.format(slug=slug), None)
 
 
 # --- relevance and navigation --------------------------------------------------------------------------------

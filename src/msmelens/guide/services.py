@@ -4,7 +4,9 @@ firm's consent) add its answers to the default survey through the feedback app's
 Every function is keyword-only; those that write are atomic. No double counting: an assessment joins the survey
 under an instance id derived from its token and revision, so saving the same answers again is a duplicate the
 survey stores once, and changed answers replace the earlier response (``deprecated_id``) instead of adding one.
-A firm that already answered the survey's own form in the same browser session is counted by that response.
+A firm that already answered the survey's own form in the same browser session is counted by that response;
+one that answers the survey's form after sharing (same browser session) replaces the guide's response, and
+the assessment then points at the survey's response instead of adding another.
 """
 
 from __future__ import annotations
@@ -204,6 +206,15 @@ class ShareOutcome:
     problems: list[str] = field(default_factory=list)
 
 
+def _replaced_by_the_survey(survey: Any, instance: str) -> str:
+    """The instance id of the survey-form response that replaced the guide's response ``instance``, if any."""
+    from msmelens.feedback.selectors import find_response
+
+    old = find_response(survey, instance) if instance else None
+    newer = getattr(old, "replaced_by", None) if old is not None and not old.is_current else None
+    return str(newer.instance_id) if newer is not None else ""
+
+
 @transaction.atomic
 def share_with_survey(*, assessment: Assessment, counted_as: str = "") -> ShareOutcome:
     """Add the assessment's answers to the default survey as one response (the firm consented).
@@ -232,6 +243,11 @@ def share_with_survey(*, assessment: Assessment, counted_as: str = "") -> ShareO
         return ShareOutcome(INCOMPLETE, missing=missing)
     new_id = instance_id(assessment)
     previous = assessment.survey_instance_id if assessment.survey_status == SHARED else ""
+    replacement = _replaced_by_the_survey(survey, previous)
+    if replacement:  # the firm answered the survey's own form since: those answers count, nothing is added
+        assessment.survey_instance_id, assessment.survey_status = replacement, ALREADY_COUNTED
+        assessment.save(update_fields=["consent", "survey_instance_id", "survey_status"])
+        return ShareOutcome(ALREADY_COUNTED)
     outcome = feedback.submit_response(
         survey=survey, instance_id=new_id, answers=answers,
         raw=json.dumps(answers, sort_keys=True, ensure_ascii=False), raw_format="json", channel="web",

@@ -47,6 +47,13 @@ def _counted_as(request: HttpRequest) -> str:
     return web_form.last_submitted(request.session, DEFAULT_SURVEY_SLUG)
 
 
+def _remember_counted(request: HttpRequest, assessment: Assessment) -> None:
+    """Once the assessment's answers are in the survey, the survey's own form in this browser replaces them
+    (instead of counting the firm twice)."""
+    if assessment.survey_status == services.SHARED and assessment.survey_instance_id:
+        web_form.mark_counted_elsewhere(request.session, DEFAULT_SURVEY_SLUG, assessment.survey_instance_id)
+
+
 def _firm_error(form: GuideForm, exc: services.GuideError) -> None:
     form.add_error(None, str(exc))
 
@@ -69,6 +76,7 @@ def guide_start(request: HttpRequest) -> HttpResponse:
         except services.GuideError as exc:
             _firm_error(form, exc)
         else:
+            _remember_counted(request, assessment)
             return HttpResponseRedirect(reverse("guide:report", args=[token]) + "?new=1")
     return render(request, "guide/start.html", {"form": form, "editing": False})
 
@@ -99,6 +107,7 @@ def guide_report(request: HttpRequest, token: str) -> HttpResponse:
     share = None
     if request.method == "POST" and request.POST.get("action") == "share":
         share = services.share_with_survey(assessment=assessment, counted_as=_counted_as(request))
+        _remember_counted(request, assessment)
         if share.status != services.REFUSED:  # post, then redirect: reloading the page sends nothing again
             return HttpResponseRedirect(reverse("guide:report", args=[token]) + "#survey")
     firm = services.Firm(assessment.country, assessment.sector, assessment.employees, list(assessment.markets))
@@ -144,6 +153,7 @@ def guide_edit(request: HttpRequest, token: str) -> HttpResponse:
         except services.GuideError as exc:
             _firm_error(form, exc)
         else:
+            _remember_counted(request, assessment)
             return HttpResponseRedirect(reverse("guide:report", args=[token]))
     return _private(render(request, "guide/start.html",
                            {"form": form, "editing": True, "token": token, "in_survey": in_survey}))
