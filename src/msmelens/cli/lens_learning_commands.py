@@ -73,11 +73,11 @@ def export_labels_command(output: str | None) -> None:
     "--output",
     "-o",
     type=click.Path(dir_okay=False, writable=True),
-    default=str(MODEL_PATH),
-    show_default=True,
-    help="Where to write the model (JSON); the default is the model the lens ships with and uses.",
+    default=None,
+    help="Where to write the model (JSON). Default: the model the lens ships with and uses "
+    "(msmelens/lens/data/lens-model.json in the package).",
 )
-def train_command(gold: str, tota: str, include_curated: bool, output: str) -> None:
+def train_command(gold: str, tota: str, include_curated: bool, output: str | None) -> None:
     """Fit the learned model (text features + the rules' cues) on every gold row and write it as JSON.
 
     Deterministic: the same rows and texts give the same file. The JSON holds the vocabularies, idf,
@@ -116,6 +116,7 @@ def train_command(gold: str, tota: str, include_curated: bool, output: str) -> N
         sys.exit(2)
     model = train_full(examples, lens_version=LENS_VERSION)
     model.meta["n_curated"] = n_curated
+    output = output or str(MODEL_PATH)
     size = save_model(model, output)
     click.echo(
         f"Trained on {len(examples)} rows ({n_curated} curated) from {model.meta['n_agreements']} agreements; "
