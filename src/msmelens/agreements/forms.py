@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from msmelens.agreements import labels
 from msmelens.lens.taxonomy import CATEGORIES
+from msmelens.web.widgets import FastSelect
 
 MAX_QUERY_CHARS = 200
 UPLOAD_EXTENSIONS = (".pdf", ".docx", ".html", ".htm", ".txt", ".xml")
@@ -34,18 +35,19 @@ def _relevance_choices() -> list[tuple[str, Any]]:
 
 
 class AgreementFilterForm(forms.Form):
-    party = forms.ChoiceField(label=_("Party"), required=False)
-    region = forms.ChoiceField(label=_("Region"), required=False)
+    party = forms.ChoiceField(widget=FastSelect, label=_("Party"), required=False)
+    region = forms.ChoiceField(widget=FastSelect, label=_("Region"), required=False)
     year_from = forms.IntegerField(
         label=_("Signed from (year)"), required=False, min_value=1900, max_value=2100
     )
     year_to = forms.IntegerField(
         label=_("Signed until (year)"), required=False, min_value=1900, max_value=2100
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    category = forms.ChoiceField(label=_("Category"), required=False, choices=_category_choices)
-    relevance = forms.ChoiceField(label=_("MSME relevance"), required=False, choices=_relevance_choices)
+    status = forms.ChoiceField(widget=FastSelect, label=_("Status"), required=False)
+    category = forms.ChoiceField(widget=FastSelect, label=_("Category"), required=False, choices=_category_choices)
+    relevance = forms.ChoiceField(widget=FastSelect, label=_("MSME relevance"), required=False, choices=_relevance_choices)
     sort = forms.ChoiceField(
+        widget=FastSelect,
         label=_("Sort by"), required=False, choices=lambda: list(labels.SORT_LABELS.items())
     )
 
@@ -71,9 +73,9 @@ class SearchForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    relevance = forms.ChoiceField(label=_("MSME relevance"), required=False, choices=_relevance_choices)
-    category = forms.ChoiceField(label=_("Category"), required=False, choices=_category_choices)
-    party = forms.ChoiceField(label=_("Party"), required=False)
+    relevance = forms.ChoiceField(widget=FastSelect, label=_("MSME relevance"), required=False, choices=_relevance_choices)
+    category = forms.ChoiceField(widget=FastSelect, label=_("Category"), required=False, choices=_category_choices)
+    party = forms.ChoiceField(widget=FastSelect, label=_("Party"), required=False)
     year_from = forms.IntegerField(
         label=_("Signed from (year)"), required=False, min_value=1900, max_value=2100
     )
@@ -88,8 +90,8 @@ class SearchForm(forms.Form):
 
 
 class CompareForm(forms.Form):
-    a = forms.ChoiceField(label=_("First agreement"))
-    b = forms.ChoiceField(label=_("Second agreement"))
+    a = forms.ChoiceField(widget=FastSelect, label=_("First agreement"))
+    b = forms.ChoiceField(widget=FastSelect, label=_("Second agreement"))
 
     def __init__(self, *args: Any, agreements: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from msmelens.agreements.search_selectors import hit_language
 from msmelens.agreements.selectors import SearchHit
 from msmelens.corpus.stemming import LANGUAGES
+from msmelens.web.widgets import FastSelect
 
 
 def language_name(code: str) -> str:
@@ -29,7 +30,7 @@ def language_choices() -> list[tuple[str, str]]:
 def add_language_field(form: forms.Form) -> forms.Form:
     """Give a search form its "language of the provisions" choice (before it is validated); returns it."""
     form.fields["language"] = forms.ChoiceField(
-        label=_("Language of the provisions"), required=False, choices=language_choices()
+        label=_("Language of the provisions"), required=False, choices=language_choices(), widget=FastSelect
     )
     return form
 
