@@ -24,7 +24,7 @@ UNITS = ("article", "paragraph")
 __all__ = ["LENS_VERSION", "UNITS", "analyze", "analyze_text"]
 
 
-def _result(
+def rules_result(
     text: str,
     language: str | None,
     heading: str = "",
@@ -32,6 +32,7 @@ def _result(
     heading_norm: str | None = None,
     gated: bool = False,
 ) -> tuple[ProvisionResult, list[str]]:
+    """The rules' record of one provision (no place in an agreement yet) and its cue labels (``kind:label``)."""
     p = run(text, language=language, heading=heading, norm=norm, heading_norm=heading_norm, gated=gated)
     return result_of(p, text), [f"{c.kind}:{c.label}" for c in p.cues]
 
@@ -66,7 +67,7 @@ def analyze_text(
 
     ``heading`` and ``chapter`` (the article's title and its chapter's name) help the learned stage.
     """
-    result, cues = _result(text, language, heading)
+    result, cues = rules_result(text, language, heading)
     if rules_only:
         return result
     return apply_learned([Item(result, cues, heading, chapter)])[0]
@@ -101,7 +102,7 @@ def analyze(document: Document, *, unit: str | None = None, rules_only: bool = F
             cues: list[str] = []
             gated, in_scope = gate_scan(norm, heading_norm)
             if gated:
-                r, cues = _result(text, language, heading, norm, heading_norm, gated=True)
+                r, cues = rules_result(text, language, heading, norm, heading_norm, gated=True)
                 r.agreement_id = document.id
                 r.provision_id = node_id
                 r.source_ref = source_ref

@@ -136,12 +136,10 @@ def rule_features(result: ProvisionResult, cue_labels: Iterable[str]) -> list[st
 
 def rules_for(text: str, heading: str, language: str | None) -> tuple[ProvisionResult, list[str]]:
     """Run the rules pipeline on one article; return its result and its rule features."""
-    from msmelens.lens import result_of
-    from msmelens.lens.pipeline import run
+    from msmelens.lens import rules_result
 
-    p = run(text, language=language or None, heading=heading)
-    result = result_of(p, text)
-    return result, rule_features(result, (f"{c.kind}:{c.label}" for c in p.cues))
+    result, cues = rules_result(text, language or None, heading)
+    return result, rule_features(result, cues)
 
 
 def examples_from_documents(
@@ -600,8 +598,9 @@ def fit_model(
 
 
 def _fit_model(examples: Sequence[Example], *, use_rules: bool, C: float, inner_folds: int, scoped: bool) -> Model:
-    outside = [ex for ex in examples if not ex.in_scope] if scoped else []
-    examples = [ex for ex in examples if ex.in_scope] if scoped else list(examples)
+    scope = [ex.in_scope for ex in examples] if scoped else [True] * len(examples)  # one normalisation each
+    outside = [ex for ex, inside in zip(examples, scope, strict=True) if not inside]
+    examples = [ex for ex, inside in zip(examples, scope, strict=True) if inside]
     if not examples:
         raise ValueError("none of the training rows holds a lens cue: nothing for the model to learn from")
     oos = round((sum(ex.relevance != "none" for ex in outside) + 1) / (len(outside) + 2), 4)

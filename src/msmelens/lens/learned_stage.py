@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -109,36 +109,33 @@ def apply_learned(items: Sequence[Item], model: Model | None = None) -> list[Pro
     from msmelens.lens.learned import evidence_spans, row_entries
 
     outside_score = round(1.0 - model.out_of_scope_relevant, 4) if model.scoped else None
-    inside: list[int] = []
+    examples: dict[int, Example] = {}  # the items the model looks at, by position
     for i, it in enumerate(items):
-        if outside_score is None or it.in_scope or (it.in_scope is None and _example(it).in_scope):
-            inside.append(i)
-    examples = [_example(items[i]) for i in inside]
-    X = model.featuriser.transform(examples) if examples else None
-    predictions = dict(zip(inside, model.predict(examples, [True] * len(examples), X), strict=True))
+        if outside_score is None or it.in_scope:
+            examples[i] = _example(it)
+        elif it.in_scope is None and (ex := _example(it)).in_scope:  # not said: ask its text
+            examples[i] = ex
+    inside = list(examples)  # in document order
+    X = model.featuriser.transform([examples[i] for i in inside]) if inside else None
+    decided = model.predict([examples[i] for i in inside], [True] * len(inside), X)
     position = {i: n for n, i in enumerate(inside)}
     out: list[ProvisionResult] = []
     for index, item in enumerate(items):
         rule = item.result
-        if index not in predictions:  # out of scope: the rules' "none", with the score such rows earned
+        if index not in position:  # out of scope: the rules' "none", with the score such rows earned
             rule.score = outside_score if outside_score is not None else rule.score
             rule.evidence = [e for e in rule.evidence if e.supports == "exclusion"]
             out.append(rule)
             continue
-        pred = predictions[index]
-        ex = examples[position[index]]
-        final = ProvisionResult(
-            agreement_id=rule.agreement_id,
-            provision_id=rule.provision_id,
-            source_ref=rule.source_ref,
-            path=list(rule.path),
-            unit=rule.unit,
-            text=rule.text,
+        pred, ex = decided[position[index]], examples[index]
+        final = replace(
+            rule,
             relevance=pred.relevance,
             categories=list(pred.categories),
             binding=pred.binding,
             score=pred.score,
-            language=rule.language,
+            committees=[],
+            evidence=[],
         )
         if pred.relevance == "none":
             # keep evidence of exclusions the rules found; nothing else supports a "none"
