@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from msmelens.agreements.models import Curation, Provision
+from msmelens.agreements.models import Provision
 
 
 @dataclass
@@ -26,9 +26,9 @@ class CuratedLabels:
 
 def curated_label_rows() -> CuratedLabels:
     """Every active curation as a gold-format row (sorted by agreement, then reading order)."""
-    latest: dict[str, Curation] = {}
-    for cur in Curation.objects.filter(active=True).order_by("created_at", "id"):
-        latest[cur.provision_id] = cur
+    from msmelens.agreements.services import latest_curations
+
+    latest = latest_curations()
     provisions = {
         p.provision_id: p
         for p in Provision.objects.filter(provision_id__in=list(latest)).select_related("agreement")

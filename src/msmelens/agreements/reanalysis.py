@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from msmelens.agreements.models import Agreement, Curation, Provision
+from msmelens.agreements.models import Agreement, Provision
 from msmelens.corpus.model import AgreementMeta, Article, Chapter, Document
 
 Progress = Callable[[int, int, str], None]
@@ -71,15 +71,12 @@ def _labels(relevance: str, categories: list[str], binding: str | None) -> dict[
 @transaction.atomic
 def reanalyse_agreement(*, agreement: Agreement) -> tuple[int, int, int]:
     """Re-run the lens on one stored agreement; returns (provisions, changed, curations kept)."""
-    from msmelens.agreements.services import recompute_agreement
+    from msmelens.agreements.services import _key, _set_labels, latest_curations, recompute_agreement
     from msmelens.lens import LENS_VERSION, analyze
 
     provisions = list(Provision.objects.filter(agreement_id=agreement.pk).order_by("ordinal"))
     results = {r.provision_id: r for r in analyze(_document(agreement, provisions), unit="article")}
-    active: dict[str, Curation] = {}
-    ids = [p.provision_id for p in provisions]
-    for cur in Curation.objects.filter(provision_id__in=ids, active=True).order_by("created_at", "id"):
-        active[cur.provision_id] = cur
+    active = latest_curations(p.provision_id for p in provisions)
     changed = 0
     for p in provisions:
         r = results[p.provision_id]
@@ -88,15 +85,15 @@ def reanalyse_agreement(*, agreement: Agreement) -> tuple[int, int, int]:
             changed += 1
         p.lens_labels = new_labels
         p.committees = list(r.committees)
-        p.committees_key = ("|" + "|".join(r.committees) + "|") if r.committees else ""
+        p.committees_key = _key(r.committees)
         p.score = float(r.score)
         p.evidence = [e.to_dict() for e in r.evidence]
         cur = active.get(p.provision_id)
         if cur is not None:
-            p.relevance, p.categories, p.binding, p.curated = cur.relevance, list(cur.categories), cur.binding, True
+            _set_labels(p, cur)
         else:
             p.relevance, p.categories, p.binding, p.curated = r.relevance, list(r.categories), r.binding, False
-        p.categories_key = ("|" + "|".join(p.categories) + "|") if p.categories else ""
+            p.categories_key = _key(p.categories)
     Provision.objects.bulk_update(
         provisions,
         [

@@ -248,11 +248,19 @@ def regroup_versions() -> int:
     return len(changed)
 
 
-def _reapply_curations(agreement: Agreement) -> int:
-    ids = list(agreement.provisions.values_list("provision_id", flat=True))
+def latest_curations(provision_ids: Iterable[str] | None = None) -> dict[str, Curation]:
+    """The curation in force for each curated provision (the latest active one), of ``provision_ids`` or all."""
+    qs = Curation.objects.filter(active=True)
+    if provision_ids is not None:
+        qs = qs.filter(provision_id__in=list(provision_ids))
     active: dict[str, Curation] = {}
-    for cur in Curation.objects.filter(provision_id__in=ids, active=True).order_by("created_at", "id"):
+    for cur in qs.order_by("created_at", "id"):
         active[cur.provision_id] = cur  # the latest wins
+    return active
+
+
+def _reapply_curations(agreement: Agreement) -> int:
+    active = latest_curations(agreement.provisions.values_list("provision_id", flat=True))
     if not active:
         return 0
     provisions = list(agreement.provisions.filter(provision_id__in=list(active)))
