@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,8 @@ SORTS: dict[str, list[Any]] = {
     "year": [F("year_signed").asc(nulls_last=True), "name", "lens_id"],
     "-year": [F("year_signed").desc(nulls_last=True), "name", "lens_id"],
 }
+# raised when no stored agreement answers a read (other apps catch it without importing the models)
+AgreementNotFound = Agreement.DoesNotExist
 MAX_SEARCH_LIMIT = 100
 MAX_SEARCH_OFFSET = 10_000
 
@@ -247,6 +250,15 @@ def agreements_between(*, country: str, partner: str) -> list[Agreement]:
         .defer("text")
     )
     return list(qs.order_by("lens_id"))
+
+
+def party_agreement_rows() -> Iterator[tuple[str, int, float]]:
+    """One row per (party, agreement) pair, each agreement once (its primary version):
+    ``(iso3, n_explicit, coverage)``."""
+    rows = AgreementParty.objects.filter(agreement__is_primary=True).values_list(
+        "iso3", "agreement__n_explicit", "agreement__coverage"
+    )
+    return rows.iterator()
 
 
 def agreement_parties(*, agreement: Agreement) -> list[str]:

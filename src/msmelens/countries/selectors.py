@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F
-
-from msmelens.agreements.models import Agreement, AgreementParty
+from msmelens.agreements import selectors as agreements
 from msmelens.agreements.search import fold
 from msmelens.countries.names import country_name
 from msmelens.lens.taxonomy import CATEGORIES
@@ -25,7 +23,7 @@ class CountrySummary:
 
 @dataclass(slots=True)
 class CountryAgreement:
-    agreement: Agreement
+    agreement: Any  # an agreement as the agreements app's selectors give it
     profile: dict[str, Any]
     coverage: dict[str, float]  # category -> 0..1
 
@@ -49,10 +47,7 @@ def country_list(*, language: str = "en") -> list[CountrySummary]:
 
     def compute() -> list[tuple[str, int, int, float]]:
         stats: dict[str, list[float]] = {}
-        rows = AgreementParty.objects.filter(agreement__is_primary=True).values_list(
-            "iso3", "agreement__n_explicit", "agreement__coverage"
-        )
-        for iso3, n_explicit, coverage in rows.iterator():
+        for iso3, n_explicit, coverage in agreements.party_agreement_rows():
             s = stats.setdefault(iso3, [0, 0, 0.0])
             s[0] += 1
             s[1] += 1 if n_explicit else 0
@@ -67,24 +62,19 @@ def country_list(*, language: str = "en") -> list[CountrySummary]:
 
 
 def country_detail(*, iso3: str, language: str = "en") -> CountryDetail:
-    """One country's agreements (each once, by its primary version) with their profiles; raises
-    ``Agreement.DoesNotExist`` when it has none."""
+    """One country's agreements (each once, by its primary version, newest first) with their profiles;
+    raises ``AgreementNotFound`` (the agreements app's ``DoesNotExist``) when it has none."""
     code = (iso3 or "").strip().upper()
-    agreements = list(
-        Agreement.objects.filter(parties__iso3=code, is_primary=True)
-        .defer("text")
-        .order_by(F("year_signed").desc(nulls_last=True), "name", "lens_id")
-        .distinct()
-    )
-    if not agreements:
-        raise Agreement.DoesNotExist(f"No stored agreement has the party {code or '(empty)'}.")
+    stored = list(agreements.agreement_list(party=code, sort="-year")) if code else []
+    if not stored:
+        raise agreements.AgreementNotFound(f"No stored agreement has the party {code or '(empty)'}.")
     items = [
         CountryAgreement(
             agreement=a,
             profile=a.profile or {},
             coverage={cat: float((a.profile or {}).get("coverage", {}).get(cat, 0.0)) for cat in CATEGORIES},
         )
-        for a in agreements
+        for a in stored
     ]
     heatmap = [
         {

@@ -12,8 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from msmelens.agreements import selectors as agreement_selectors
 from msmelens.agreements.labels import category_label
-from msmelens.agreements.models import Agreement
 from msmelens.countries import selectors
 from msmelens.lens.taxonomy import CATEGORIES
 from msmelens.practices import selectors as practice_selectors
@@ -73,7 +73,7 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
         raise Http404(_("No country with the code “%(code)s”.") % {"code": iso3})
     try:
         detail = selectors.country_detail(iso3=code, language=_lang())
-    except Agreement.DoesNotExist:
+    except agreement_selectors.AgreementNotFound:
         detail = None
     agreements = list(_get(detail, "agreements", None) or []) if detail is not None else []
     if detail is None or not agreements:

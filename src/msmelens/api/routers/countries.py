@@ -7,8 +7,8 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
+from msmelens.agreements import selectors as agreement_selectors
 from msmelens.agreements import version_selectors
-from msmelens.agreements.models import Agreement
 from msmelens.api import serialize
 from msmelens.api.errors import not_found
 from msmelens.api.schemas import CountryDetailOut, CountrySummaryOut, ErrorOut
@@ -63,7 +63,7 @@ def list_countries(request: HttpRequest, params: Query[LangParams]) -> list[dict
 def get_country(request: HttpRequest, path: Path[Iso3Path], params: Query[LangParams]) -> dict[str, Any]:
     try:
         detail = country_selectors.country_detail(iso3=path.iso3, language=params.lang)
-    except Agreement.DoesNotExist:
+    except agreement_selectors.AgreementNotFound:
         raise not_found("country", path.iso3) from None
     versions = version_selectors.versions_of(agreements=[item.agreement for item in detail.agreements])
     agreements = []
