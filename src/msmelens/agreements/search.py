@@ -61,11 +61,22 @@ def _fold_char(ch: str) -> str:
     return base[0] if base and not unicodedata.combining(base[0]) else low
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table of ``_fold_char``, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = _fold_char(chr(code))
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents, keeping one output character per input character."""
     if text.isascii():
         return text.lower()
-    return "".join(map(_fold_char, text))
+    return text.translate(_FOLD_TABLE)
 
 
 def fold_for_index(text: str) -> str:
@@ -335,17 +346,23 @@ def search_ids(
     )
 
 
+def _stem_start(stem: str) -> str:
+    """The start a word must have to stem to ``stem``: Snowball rewrites at most the stem's last letter of
+    what it keeps ("possibility" -> "possibl", "ruling" -> "rule"), so all but that, at most 4 letters."""
+    return stem[: max(2, min(4, len(stem) - 1))]
+
+
 class _Marker:
     """Tells whether a word of a text is a hit: its stem (in the text's language, or in any of the three) is
-    wanted. Words whose first two letters begin no wanted stem are skipped without stemming (Snowball only
-    rewrites endings), and each distinct word is decided once."""
+    wanted. Words that begin like no wanted stem are skipped without stemming (``_stem_start``), and each
+    distinct word is decided once."""
 
     def __init__(self, wanted: frozenset[str], language: str) -> None:
         self.wanted = wanted
         self.languages = (language,) if language else LANGUAGES
-        self.starts = {w[:2] for w in wanted}
+        self.starts = tuple(sorted({_stem_start(w) for w in wanted}, key=len, reverse=True))
         self.seen: dict[str, bool] = {}
-        starts = "|".join(sorted((re.escape(p) for p in self.starts), key=len, reverse=True))
+        starts = "|".join(re.escape(p) for p in self.starts)
         self._candidate = re.compile(rf"(?<!\w)(?:{starts})\w*" if starts else r"(?!x)x")
 
     def candidates(self, folded: str) -> Iterator[re.Match[str]]:
@@ -357,7 +374,7 @@ class _Marker:
         if known is not None:
             return known
         folded = stemming.fold(word)
-        hit = folded[:2] in self.starts and (
+        hit = folded.startswith(self.starts) and (
             folded in self.wanted or any(stemming.stem(folded, lang) in self.wanted for lang in self.languages)
         )
         self.seen[word] = hit
@@ -386,11 +403,13 @@ def snippet_html(
     if not hits:
         start = 0
     else:
-        best_start, best_count = hits[0][0], 0
-        for i, (s, _) in enumerate(hits):
-            count = sum(1 for s2, _ in hits[i:] if s2 < s + width)
-            if count > best_count:
-                best_start, best_count = s, count
+        best_start, best_count, j = hits[0][0], 0, 0
+        for i, (s, _) in enumerate(hits):  # hits in order: j runs ahead to the first hit past the window
+            j = max(j, i)
+            while j < len(hits) and hits[j][0] < s + width:
+                j += 1
+            if j - i > best_count:
+                best_start, best_count = s, j - i
         start = max(0, best_start - width // 4)
     end = min(len(text), start + width)
     # widen to word boundaries (at most 30 characters each way)

@@ -235,11 +235,13 @@ def extract_xml(archive: Path, dest: Path) -> int:
     return count
 
 
+DEFAULT_THREADS = 4  # per worker: a slow client's download does not hold up the worker's other requests
+
 def _bind(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
 
 
-def _serve(host: str, port: int, workers: int) -> None:
+def _serve(host: str, port: int, workers: int, threads: int = DEFAULT_THREADS) -> None:
     from django.db import connections
 
     from msmelens.web.wsgi import application
@@ -272,7 +274,7 @@ def _serve(host: str, port: int, workers: int) -> None:
             "bind": _bind(host, port),
             "workers": workers,
             "worker_class": "gthread",  # threads keep connections alive and overlap database waits
-            "threads": 4,
+            "threads": max(1, threads),
             "keepalive": 5,
             "timeout": 120,
             "graceful_timeout": 10,
@@ -283,6 +285,16 @@ def _serve(host: str, port: int, workers: int) -> None:
     ).run()
 
 
+_threads_opt = click.option(
+    "--threads",
+    type=int,
+    default=DEFAULT_THREADS,
+    envvar="MSMELENS_WEB_THREADS",
+    show_default=True,
+    help="Threads per web worker (fewer favour long requests under heavy load; more, slow clients).",
+)
+
+
 def _default_workers() -> int:
     return max(2, min(8, (os.cpu_count() or 1) + 1))
 
@@ -291,11 +303,12 @@ def _default_workers() -> int:
 @click.option("--host", default="127.0.0.1", envvar="MSMELENS_HOST", show_default=True)
 @click.option("--port", default=8000, type=int, envvar="MSMELENS_PORT", show_default=True)
 @click.option("--workers", type=int, envvar="MSMELENS_WEB_WORKERS", help="Web worker processes.")
-def serve(host: str, port: int, workers: int | None) -> None:
+@_threads_opt
+def serve(host: str, port: int, workers: int | None, threads: int) -> None:
     """Serve the web app and API with gunicorn (migrates the database first if needed)."""
     _setup_django()
     _migrate()
-    _serve(host, port, workers or _default_workers())
+    _serve(host, port, workers or _default_workers(), threads)
 
 
 def default_corpus_dir() -> Path | None:
@@ -317,7 +330,8 @@ def default_corpus_dir() -> Path | None:
 @click.option("--host", default="127.0.0.1", envvar="MSMELENS_HOST", show_default=True)
 @click.option("--port", default=8000, type=int, envvar="MSMELENS_PORT", show_default=True)
 @click.option("--workers", type=int, envvar="MSMELENS_WEB_WORKERS", help="Web worker processes.")
-def up(corpus_dir: str | None, host: str, port: int, workers: int | None) -> None:
+@_threads_opt
+def up(corpus_dir: str | None, host: str, port: int, workers: int | None, threads: int) -> None:
     """One step to a running app: migrate, import the corpus on the first run, then serve."""
     _setup_django()
     _migrate()
@@ -339,7 +353,7 @@ def up(corpus_dir: str | None, host: str, port: int, workers: int | None) -> Non
             _run_import([str(folder)], None)
     else:
         _reanalyse_if_stale()
-    _serve(host, port, workers or _default_workers())
+    _serve(host, port, workers or _default_workers(), threads)
 
 
 def _reanalyse_if_stale() -> None:
