@@ -103,3 +103,50 @@ def test_highlight_stems_leave_stopwords_out() -> None:
     marks = highlight_stems(parse_query("pequeñas y medianas empresas"))
     assert {"pequen", "median", "empres", "small", "enterpris", "pme"} <= marks
     assert not {"y", "and", "et"} & marks
+
+
+def test_stemming_is_safe_from_several_threads() -> None:
+    """Web threads stem query words at once: each must get its own words' stems (a shared Snowball stemmer
+    mixed them up and failed with IndexError)."""
+    import sys
+    import threading
+
+    import snowballstemmer
+
+    from msmelens.corpus import stemming
+
+    vocabulary = sorted(
+        {w for t in ("procedimientos aduaneros simplificados para las pequeñas empresas exportadoras",
+                     "les procédures douanières simplifiées des petites entreprises exportatrices",
+                     "simplified customs procedures for small exporting enterprises") for w in stemming.words(t)}
+    )
+    words = [f"{w}{suffix}" for w in vocabulary for suffix in ("", "s", "es", "mente", "ation", "ions", "idades")]
+    reference = snowballstemmer.stemmer("spanish")
+    expected = {w: stemming.fold(reference.stemWord(w)) or w for w in words}
+    errors: list[str] = []
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+
+        def work() -> None:
+            for _ in range(40):
+                stemming.stem.cache_clear()
+                for w in words:
+                    try:
+                        got = stemming.stem(w, "es")
+                    except Exception as exc:  # noqa: BLE001 - any failure is the finding
+                        errors.append(f"{w}: {exc!r}")
+                        return
+                    if got != expected[w] and stemming.EXCEPTIONS["es"].get(w) is None:
+                        errors.append(f"{w}: {got} != {expected[w]}")
+                        return
+
+        threads = [threading.Thread(target=work) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+        stemming.stem.cache_clear()
+    assert errors == []

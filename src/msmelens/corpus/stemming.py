@@ -10,6 +10,7 @@ A text in another language (or of unknown language) is indexed by its folded wor
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -60,9 +61,19 @@ def language_of(code: str | None) -> str:
     return short if short in _ALGORITHMS else ""
 
 
-@lru_cache(maxsize=8)
+_PER_THREAD = threading.local()
+
+
 def _stemmer(language: str) -> snowballstemmer.Stemmer:
-    return snowballstemmer.stemmer(_ALGORITHMS[language])
+    """This thread's stemmer for ``language``: a Snowball stemmer keeps the word it works on in itself, so
+    two threads sharing one (web threads) corrupt each other's words."""
+    stemmers: dict[str, snowballstemmer.Stemmer] | None = getattr(_PER_THREAD, "stemmers", None)
+    if stemmers is None:
+        stemmers = _PER_THREAD.stemmers = {}
+    found = stemmers.get(language)
+    if found is None:
+        found = stemmers[language] = snowballstemmer.stemmer(_ALGORITHMS[language])
+    return found
 
 
 # Where Snowball joins words that trade texts keep apart: an advance *ruling* is no *rule*, an *informal*
