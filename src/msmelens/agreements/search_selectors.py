@@ -15,6 +15,11 @@ from msmelens.corpus import stemming
 from msmelens.lens.concepts import QueryUnit
 
 SEARCH_LANGUAGES: tuple[str, ...] = stemming.LANGUAGES
+# what the search page and /api/v1/search show of a hit (the rest of a provision is not read)
+HIT_FIELDS = (
+    "provision_id", "source_ref", "path", "language", "text", "relevance", "categories", "binding", "curated",
+    "agreement__lens_id", "agreement__name", "agreement__year_signed", "agreement__language",
+)
 
 
 @dataclass(slots=True)
@@ -75,7 +80,7 @@ def provision_search(
     total, rows = search.search_units(search.plan(q, units), filters, limit=limit, offset=offset)
     by_pk = (
         Provision.objects.select_related("agreement")
-        .defer("agreement__text", "agreement__profile", "evidence", "lens_labels")
+        .only(*HIT_FIELDS)
         .in_bulk([pk for pk, _ in rows])
     )
     page.total = total

@@ -310,6 +310,7 @@ def _compare_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
 def search(request: HttpRequest) -> HttpResponse:
     from msmelens.agreements import search_selectors
     from msmelens.agreements.search_form import add_language_field, hit_rows
+    from msmelens.agreements.search_html import hits_html
 
     choices = _form_choices()
     form = add_language_field(SearchForm(request.GET or None, choices=choices))
@@ -327,7 +328,7 @@ def search(request: HttpRequest) -> HttpResponse:
         n_pages = max(1, -(-result.total // SEARCH_PAGE_SIZE))
         context.update(
             result=result,
-            hits=hit_rows(result.hits),
+            hits_html=hits_html(hit_rows(result.hits)),
             page_number=number,
             n_pages=n_pages,
             has_next=number < n_pages,

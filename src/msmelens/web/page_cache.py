@@ -23,6 +23,10 @@ SKIPPED_PREFIXES = ("/admin/", "/static/", "/i18n/", "/openrosa/", "/api/v1/surv
 # pages that show survey figures or the curated library change with every response or edit, not with a data
 # version: they are rendered fresh (in any language prefix)
 LIVE_PARTS = ("/surveys/", "/practices/", "/what-works/", "/brief", "/guide")
+# search pages are neither read nor kept: nearly every query string is asked once, so keeping them only
+# filled the cache and made its culls drop the pre-rendered agreement pages (broad searches keep their
+# ranking in msmelens.agreements.search_cache instead)
+UNCACHED_PATHS = ("/search/",)
 TIMEOUT_SECONDS = 24 * 3600
 
 
@@ -30,6 +34,8 @@ def _cacheable_request(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     if request.path.startswith(SKIPPED_PREFIXES) or any(part in request.path for part in LIVE_PARTS):
+        return False
+    if request.path.endswith(UNCACHED_PATHS):
         return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from django import template
@@ -158,20 +159,27 @@ def get_item(mapping: Any, key: Any) -> Any:
         return None
 
 
+@lru_cache(maxsize=4096)
+def _translated_path(path: str, code: str) -> str:
+    """``path`` (no query string) in language ``code`` (resolving and reversing it: remembered per path)."""
+    return translate_url(path, code)
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context: template.Context) -> list[dict[str, Any]]:
     """One entry per configured language: code, native name, URL of the current page in that language."""
     request = context.get("request")
-    path = request.get_full_path() if request is not None else "/"
+    path, mark, query = (request.get_full_path() if request is not None else "/").partition("?")
     current = context.get("LANGUAGE_CODE") or settings.LANGUAGE_CODE
     links = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
+        url = _translated_path(path, code)
         links.append(
             {
                 "code": code,
                 "name": info["name_local"],
-                "url": translate_url(path, code),
+                "url": url + mark + query,
                 "current": code == current,
             }
         )
