@@ -158,6 +158,8 @@ def run_load(port: int, plan: list[tuple[str, str]], clients: int, time_limit: f
         thread.start()
     for thread in threads:
         thread.join()
+    for failure in failures[:5]:
+        print(f"failed: {failure}", file=sys.stderr)
     return latencies, len(failures), time.perf_counter() - started
 
 

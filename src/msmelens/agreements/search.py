@@ -27,9 +27,11 @@ from typing import Any
 
 from django.db import connection
 
+from msmelens.agreements import search_cache
 from msmelens.agreements.search_sql import SEARCH_TABLE, STEM_TABLE
 from msmelens.corpus import stemming
 from msmelens.lens.concepts import QueryUnit, highlight_stems, parse_query, query_language
+from msmelens.web.cache import data_version
 
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 60
@@ -61,22 +63,21 @@ def _fold_char(ch: str) -> str:
     return base[0] if base and not unicodedata.combining(base[0]) else low
 
 
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table of ``_fold_char``, filled as characters are met."""
-
-    def __missing__(self, code: int) -> str:
-        value = self[code] = _fold_char(chr(code))
-        return value
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-_FOLD_TABLE = _FoldTable()
+def _fold_match(match: re.Match[str]) -> str:
+    return _fold_char(match.group(0))
 
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, keeping one output character per input character."""
     if text.isascii():
         return text.lower()
-    return text.translate(_FOLD_TABLE)
+    low = text.lower()  # in one pass; then only the non-ASCII characters (a few in a hundred) one by one
+    if len(low) != len(text) or "\u03a3" in text:  # a letter whose lower case is longer; Greek final sigma
+        return "".join(map(_fold_char, text))
+    return _NON_ASCII.sub(_fold_match, low)
 
 
 def fold_for_index(text: str) -> str:
@@ -326,6 +327,14 @@ def search_units(
         raise NotImplementedError(connection.vendor)
     # one pass for the page and the total (a window count over the hits; bm25 cannot sit in a window query)
     select = f"SELECT id, rank, COUNT(*) OVER () FROM ({hits}) AS hits ORDER BY rank DESC, id LIMIT %s OFFSET %s"
+    # a broad search's first pages may have been ranked before in this process (search_cache)
+    keep = search_cache.enabled() and offset + limit <= search_cache.DEPTH
+    key = (connection.alias, str(connection.settings_dict["NAME"]), data_version(), select, *select_args[:-2])
+    found = search_cache.RANKED.get(key) if keep else None
+    if found is not None:
+        return found.total, list(found.ranks[offset : offset + limit])
+    if keep:  # the first DEPTH ranks at once, kept if the search is broad
+        select_args[-2:] = [search_cache.DEPTH, 0]
     with connection.cursor() as cursor:
         cursor.execute(select, select_args)
         fetched = cursor.fetchall()
@@ -334,7 +343,12 @@ def search_units(
         else:  # past the last hit (or none): count on its own
             cursor.execute(f"SELECT COUNT(*) {base}", args)
             total = int(cursor.fetchone()[0])
-    return total, [(int(pk), float(rank or 0.0)) for pk, rank, _ in fetched]
+    ranks = [(int(pk), float(rank or 0.0)) for pk, rank, _ in fetched]
+    if not keep:
+        return total, ranks
+    if search_cache.worth_keeping(total):
+        search_cache.RANKED.put(key, search_cache.Ranked(total=total, ranks=tuple(ranks)))
+    return total, ranks[offset : offset + limit]
 
 
 def search_ids(
@@ -363,11 +377,16 @@ class _Marker:
         self.starts = tuple(sorted({_stem_start(w) for w in wanted}, key=len, reverse=True))
         self.seen: dict[str, bool] = {}
         starts = "|".join(re.escape(p) for p in self.starts)
-        self._candidate = re.compile(rf"(?<!\w)(?:{starts})\w*" if starts else r"(?!x)x")
+        # no word-start test inside the expression: its alternation of literals is then searched quickly;
+        # a match inside a word runs to the word's end, so it never hides the next word's start
+        self._candidate = re.compile(rf"(?:{starts})\w*" if starts else r"(?!x)x")
 
     def candidates(self, folded: str) -> Iterator[re.Match[str]]:
         """The words of a folded text that begin like a wanted stem (found by one regular expression)."""
-        return self._candidate.finditer(folded)
+        for match in self._candidate.finditer(folded):
+            start = match.start()
+            if start == 0 or not (folded[start - 1].isalnum() or folded[start - 1] == "_"):
+                yield match
 
     def __call__(self, word: str) -> bool:
         known = self.seen.get(word)
