@@ -76,3 +76,20 @@ def test_pages_that_change_with_responses_or_edits_are_never_served_from_the_cac
     second = client.get(url)
     assert first.status_code == second.status_code == 200
     assert "X-MSME-Lens-Cache" not in second
+
+
+def test_search_pages_are_neither_kept_nor_read(sample_db: None) -> None:
+    """Nearly every search is asked once: keeping them would only push the pre-rendered pages out."""
+    from django.core.cache import cache
+
+    from msmelens.web.cache import cache_key, data_version
+
+    client = Client()
+    for prefix in ("", "/fr", "/es"):
+        first = client.get(f"{prefix}/search/?q=customs")
+        second = client.get(f"{prefix}/search/?q=customs")
+        assert first.status_code == second.status_code == 200
+        assert "X-MSME-Lens-Cache" not in first and "X-MSME-Lens-Cache" not in second
+        key = cache_key([data_version(), "page", prefix.strip("/") or "en", f"{prefix}/search/?q=customs"])
+        assert cache.get(key) is None
+    assert client.get(f"/agreements/{TPP}/")["X-MSME-Lens-Cache"] == "miss"  # other pages still are

@@ -7,7 +7,9 @@ phrase close together rank higher). ``index_provisions`` fills both when the imp
 provisions; ``rebuild_index`` re-stems every stored provision (migration 0006 runs it). Case and accents
 never matter: words are folded before they are stemmed, on both sides.
 
-A query is cut into units (``lens.concepts.parse_query``): a concept phrase ("ventanilla única") matches
+Each provision's entry also holds one token for each mention of a shared concept (``concept_token``; found
+at index time by ``lens.concepts.concepts_in`` in the provision's stems). A query is cut into units
+(``lens.concepts.parse_query``): a concept phrase ("ventanilla única") matches its concept's token, that is
 any of its phrases in English, French or Spanish; any other word matches its stem in any of the three
 languages. A hit must match every unit. User input never reaches the query language: units are stems
 (letters and digits only), each quoted (FTS5) or passed through ``phraseto_tsquery`` (PostgreSQL). Snippets
@@ -27,11 +29,16 @@ from typing import Any
 
 from django.db import connection
 
-from msmelens.agreements import search_cache
 from msmelens.agreements.search_sql import SEARCH_TABLE, STEM_TABLE
 from msmelens.corpus import stemming
-from msmelens.lens.concepts import QueryUnit, highlight_stems, parse_query, query_language
-from msmelens.web.cache import data_version
+from msmelens.lens.concepts import (
+    QueryUnit,
+    concept_token,
+    concepts_in,
+    highlight_stems,
+    parse_query,
+    query_language,
+)
 
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 60
@@ -120,9 +127,11 @@ def language_token(language: str) -> str:
 
 
 def document_stems(text: str, heading: str, language: str) -> str:
-    """What the index holds for a provision: its language token, then the stems of its heading and text."""
-    body = stemming.index_text(f"{heading}\n{text}" if heading else text, language)
-    return f"{language_token(language)} {body}"
+    """What the index holds for a provision: its language token, the stems of its heading and text, then a
+    token for each mention of a shared concept (``lens.concepts.concepts_in``)."""
+    found = stemming.stems(f"{heading}\n{text}" if heading else text, language)
+    mentions = " ".join(concept_token(key) for key in concepts_in(found))
+    return f"{language_token(language)} {' '.join(found)} {mentions}".rstrip()
 
 
 def _write(conn: Any, rows: list[tuple[int, str]]) -> None:
@@ -244,10 +253,16 @@ def plan(q: str, units: list[QueryUnit]) -> Plan:
     return Plan(units=kept, language=prefer if mixed else "", prefer=prefer)
 
 
+def _unit_sequences(unit: QueryUnit) -> tuple[tuple[str, ...], ...]:
+    """What the index is asked for a unit: a concept's token (the index marks each of its mentions), or
+    each stem of a plain word."""
+    return ((concept_token(unit.concept),),) if unit.concept else unit.alternatives
+
+
 def _fts5_all(units: Sequence[QueryUnit]) -> str:
     parts = []
     for unit in units:
-        phrases = ['"' + " ".join(seq).replace('"', "") + '"' for seq in unit.alternatives]
+        phrases = ['"' + " ".join(seq).replace('"', "") + '"' for seq in _unit_sequences(unit)]
         parts.append("(" + " OR ".join(phrases) + ")")
     return " AND ".join(parts)
 
@@ -265,7 +280,7 @@ def _tsquery_all(units: Sequence[QueryUnit]) -> tuple[str, list[str]]:
     parts, args = [], []
     for unit in units:
         ors = []
-        for seq in unit.alternatives:
+        for seq in _unit_sequences(unit):
             ors.append("phraseto_tsquery('simple'::regconfig, %s)")
             args.append(" ".join(seq))
         parts.append("(" + " || ".join(ors) + ")")
@@ -327,14 +342,6 @@ def search_units(
         raise NotImplementedError(connection.vendor)
     # one pass for the page and the total (a window count over the hits; bm25 cannot sit in a window query)
     select = f"SELECT id, rank, COUNT(*) OVER () FROM ({hits}) AS hits ORDER BY rank DESC, id LIMIT %s OFFSET %s"
-    # a broad search's first pages may have been ranked before in this process (search_cache)
-    keep = search_cache.enabled() and offset + limit <= search_cache.DEPTH
-    key = (connection.alias, str(connection.settings_dict["NAME"]), data_version(), select, *select_args[:-2])
-    found = search_cache.RANKED.get(key) if keep else None
-    if found is not None:
-        return found.total, list(found.ranks[offset : offset + limit])
-    if keep:  # the first DEPTH ranks at once, kept if the search is broad
-        select_args[-2:] = [search_cache.DEPTH, 0]
     with connection.cursor() as cursor:
         cursor.execute(select, select_args)
         fetched = cursor.fetchall()
@@ -343,12 +350,7 @@ def search_units(
         else:  # past the last hit (or none): count on its own
             cursor.execute(f"SELECT COUNT(*) {base}", args)
             total = int(cursor.fetchone()[0])
-    ranks = [(int(pk), float(rank or 0.0)) for pk, rank, _ in fetched]
-    if not keep:
-        return total, ranks
-    if search_cache.worth_keeping(total):
-        search_cache.RANKED.put(key, search_cache.Ranked(total=total, ranks=tuple(ranks)))
-    return total, ranks[offset : offset + limit]
+    return total, [(int(pk), float(rank or 0.0)) for pk, rank, _ in fetched]
 
 
 def search_ids(

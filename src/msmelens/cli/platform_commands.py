@@ -235,7 +235,11 @@ def extract_xml(archive: Path, dest: Path) -> int:
     return count
 
 
-DEFAULT_THREADS = 4  # per worker: a slow client's download does not hold up the worker's other requests
+# Pages are CPU work in Python: one worker process per CPU (2 to 8), and two threads in each, so that a
+# request waiting on the database or on a slow client does not hold up the worker; more threads than that
+# only take turns on one interpreter lock, and a long page (a search) then waits through every turn
+# (docs/search.md has the measurements).
+DEFAULT_THREADS = 2
 
 def _bind(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
@@ -247,6 +251,10 @@ def _serve(host: str, port: int, workers: int, threads: int = DEFAULT_THREADS) -
     from msmelens.web.wsgi import application
 
     connections.close_all()  # never share a database connection with forked workers
+    if sys.platform != "win32":
+        from msmelens.web.warmup import prepare_to_fork
+
+        prepare_to_fork()
     click.echo(f"MSME Lens is serving on http://{_bind(host, port)}/ (Ctrl+C to stop)")
     if sys.platform == "win32":  # pragma: no cover - gunicorn does not run on Windows
         import waitress
@@ -296,7 +304,7 @@ _threads_opt = click.option(
 
 
 def _default_workers() -> int:
-    return max(2, min(8, (os.cpu_count() or 1) + 1))
+    return max(2, min(8, os.cpu_count() or 1))
 
 
 @click.command()

@@ -12,6 +12,7 @@ versions and the wording of the ToTA agreements.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -382,6 +383,44 @@ def _alternatives() -> dict[str, tuple[tuple[str, ...], ...]]:
 @lru_cache(maxsize=1)
 def _longest_phrase() -> int:
     return max((len(seq) for _, seq in _phrase_index()), default=1)
+
+
+CONCEPT_TOKEN = "zzc"  # + the concept key's letters: no word of the three languages looks like it
+
+
+def concept_token(key: str) -> str:
+    """The search index's token for concept ``key`` ("single_window" -> "zzcsinglewindow")."""
+    return CONCEPT_TOKEN + "".join(ch for ch in key if ch.isalnum())
+
+
+@lru_cache(maxsize=1)
+def _alternatives_by_first_stem() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """first stem -> ((stem sequence, concept key), ...) for every phrase of every concept."""
+    found: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for key, seqs in _alternatives().items():
+        for seq in seqs:
+            found.setdefault(seq[0], []).append((seq, key))
+    return {first: tuple(pairs) for first, pairs in found.items()}
+
+
+def concepts_in(text_stems: Sequence[str]) -> list[str]:
+    """The concepts a text mentions, given its stems in order: a concept key for each position where one of
+    the concept's phrases (in any of the three languages) starts. The search index holds one
+    ``concept_token`` for each, so that a concept query is one token, not an OR of phrases."""
+    by_first = _alternatives_by_first_stem()
+    found: list[str] = []
+    for i, first in enumerate(text_stems):
+        candidates = by_first.get(first)
+        if not candidates:
+            continue
+        here: set[str] = set()
+        for seq, key in candidates:
+            if key in here:
+                continue
+            if len(seq) == 1 or tuple(text_stems[i : i + len(seq)]) == seq:
+                here.add(key)
+                found.append(key)
+    return found
 
 
 def concept_phrases(key: str) -> dict[str, tuple[str, ...]]:

@@ -24,8 +24,7 @@ SKIPPED_PREFIXES = ("/admin/", "/static/", "/i18n/", "/openrosa/", "/api/v1/surv
 # version: they are rendered fresh (in any language prefix)
 LIVE_PARTS = ("/surveys/", "/practices/", "/what-works/", "/brief", "/guide")
 # search pages are neither read nor kept: nearly every query string is asked once, so keeping them only
-# filled the cache and made its culls drop the pre-rendered agreement pages (broad searches keep their
-# ranking in msmelens.agreements.search_cache instead)
+# filled the cache and made its culls drop the pre-rendered agreement pages
 UNCACHED_PATHS = ("/search/",)
 TIMEOUT_SECONDS = 24 * 3600
 

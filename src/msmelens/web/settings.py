@@ -107,8 +107,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MSMELENS_MAX_UPLOAD_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 MSMELENS_MAX_QUERY_STRING = 2000
-# broad searches whose ranked ids each web process keeps (msmelens.agreements.search_cache); 0: none
-MSMELENS_SEARCH_CACHE = config.env_int("MSMELENS_SEARCH_CACHE", 256)
 MSMELENS_MAX_PARAM_REPEAT = 20
 
 # Anonymous submissions to open surveys, per client address ("600/m"; 0 turns the limit off).
