@@ -179,7 +179,7 @@ def test_service_problems_land_on_the_field(record: Practice, curator: Any) -> N
                                        form_post(record, scope="global"))
     assert response.status_code == 400
     html = unescape(response.content.decode())
-    assert re.search(r'id="id_countries-errors"><li>countries: a global initiative has no countries', html)
+    assert re.search(r'id="id_countries_error"><li>countries: a global initiative has no countries', html)
 
 
 # --- two editors -------------------------------------------------------------------------------------------
@@ -383,7 +383,7 @@ def test_proposing_a_used_identifier_names_the_field(record: Practice, contribut
     response = signed_in(contributor).post(reverse("practices:propose_new"), post)
     assert response.status_code == 400
     html = unescape(response.content.decode())
-    assert re.search(r'id="id_slug-errors"><li>id: .test-export-desk. is already a practice', html)
+    assert re.search(r'id="id_slug_error"><li>id: .test-export-desk. is already a practice', html)
     assert Proposal.objects.count() == 0
 
 

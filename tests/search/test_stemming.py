@@ -150,3 +150,27 @@ def test_stemming_is_safe_from_several_threads() -> None:
         sys.setswitchinterval(interval)
         stemming.stem.cache_clear()
     assert errors == []
+
+
+def test_the_index_was_built_from_the_current_concept_table() -> None:
+    """Concept tokens are written into the search index: a changed concept table needs a migration that
+    runs ``search.rebuild_index()`` (like agreements 0007), then ``search.INDEXED_CONCEPTS`` updated."""
+    from msmelens.agreements import search
+    from msmelens.lens.concepts import fingerprint
+
+    assert fingerprint() == search.INDEXED_CONCEPTS, (
+        "The concept table changed: add a migration that rebuilds the search index, then set "
+        f"search.INDEXED_CONCEPTS = {fingerprint()!r}"
+    )
+
+
+def test_concepts_in_finds_every_mention_in_any_language() -> None:
+    from msmelens.corpus.stemming import stems
+    from msmelens.lens.concepts import concept_token, concepts_in
+
+    english = stems("The single window and the SME committee: small and medium-sized enterprises.", "en")
+    spanish = stems("La ventanilla única para las pequeñas y medianas empresas y las pymes.", "es")
+    assert concepts_in(english).count("single_window") == 1 and concepts_in(english).count("sme") == 2
+    assert concepts_in(spanish).count("single_window") == 1 and concepts_in(spanish).count("sme") == 2
+    assert concepts_in(stems("A window that is single.", "en")).count("single_window") == 0
+    assert concept_token("single_window") == "zzcsinglewindow"

@@ -47,4 +47,14 @@ def test_language_names_follow_the_page_language(client: Client) -> None:
 def test_an_unknown_language_is_refused(client: Client) -> None:
     response = client.get("/search/", {"q": "customs", "language": "de"})
     assert response.status_code == 400
-    assert 'id="id_language-errors"' in response.content.decode()
+    assert 'id="id_language_error"' in response.content.decode()
+
+
+def test_each_error_is_tied_to_its_field_for_screen_readers(client: Client) -> None:
+    """The field says which element describes it (aria-describedby); that element is its error list."""
+    import re
+
+    html = client.get("/search/", {"q": "customs", "language": "de", "year_from": "abc"}).content.decode()
+    described = set(re.findall(r'aria-describedby="([^"]+)"', html))
+    lists = set(re.findall(r'<ul class="errorlist" id="([^"]+)"', html))
+    assert described == lists == {"id_language_error", "id_year_from_error"}

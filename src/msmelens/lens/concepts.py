@@ -12,6 +12,8 @@ versions and the wording of the ToTA agreements.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -401,6 +403,13 @@ def _alternatives_by_first_stem() -> dict[str, tuple[tuple[tuple[str, ...], str]
         for seq in seqs:
             found.setdefault(seq[0], []).append((seq, key))
     return {first: tuple(pairs) for first, pairs in found.items()}
+
+
+def fingerprint() -> str:
+    """A digest of every concept's stem sequences: what the search index's concept tokens were built from
+    (the index must be rebuilt when it changes)."""
+    table = sorted((key, sorted(seqs)) for key, seqs in _alternatives().items())
+    return hashlib.sha256(json.dumps(table, ensure_ascii=True).encode("ascii")).hexdigest()[:16]
 
 
 def concepts_in(text_stems: Sequence[str]) -> list[str]:

@@ -9,10 +9,11 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 
 from msmelens.agreements import labels
 
@@ -193,3 +194,59 @@ def page_url(context: template.Context, page: int, param: str = "page") -> str:
     query = request.GET.copy()
     query[param] = str(page)
     return "?" + query.urlencode()
+
+
+# (label, id it is for, suffixes, required class) -> the <label> Django renders through a template; the same
+# few labels come back on every page, so each is rendered once per process
+_LABELS: dict[tuple[Any, ...], str] = {}
+MAX_REMEMBERED_LABELS = 5_000
+
+
+def _label_html(field: Any) -> str:
+    form = field.form
+    key = (
+        str(field.label),
+        field.id_for_label,
+        field.field.label_suffix,
+        form.label_suffix,
+        field.field.required,
+        getattr(form, "required_css_class", None),
+        field.field.widget.attrs.get("id"),
+    )
+    found = _LABELS.get(key)
+    if found is None:
+        if len(_LABELS) >= MAX_REMEMBERED_LABELS:
+            _LABELS.clear()
+        found = _LABELS[key] = str(field.label_tag())
+    return found
+
+
+@register.filter
+def fields_html(form: Any) -> SafeString:
+    """``{{ form|fields_html }}``: every field as ``msmelens/_field.html`` writes it (label, widget, errors),
+    without one template include per field."""
+    parts = []
+    for field in form:
+        errors = ""
+        if field.errors:
+            items = "".join(f"<li>{escape(e)}</li>" for e in field.errors)
+            errors = f'<ul class="errorlist" id="{escape(field.auto_id)}_error">{items}</ul>'
+        parts.append(f"<div>{_label_html(field)}{field}{errors}</div>\n")
+    return mark_safe("".join(parts))  # noqa: S308 - labels and widgets come escaped from Django, errors above
+
+
+# (language, page name, app) -> the site's main navigation; a dozen links and translations that are the
+# same on every page of a kind, rendered once per process
+_NAVS: dict[tuple[str, str, str], str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context: template.Context) -> SafeString:
+    """``{% main_nav %}``: ``msmelens/_nav.html`` with the current page marked."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    key = (get_language() or "", getattr(match, "url_name", "") or "", getattr(match, "app_name", "") or "")
+    found = _NAVS.get(key)
+    if found is None:
+        html = render_to_string("msmelens/_nav.html", {"current": key[1], "app_name": key[2]})
+        found = _NAVS[key] = "\n" + html.strip("\n") + "\n"
+    return mark_safe(found)  # noqa: S308 - rendered by the template engine, escaped there
