@@ -49,6 +49,7 @@ from msmelens.corpus.model import Document
 from msmelens.lens.calibration import Calibrator, fit_calibrator, score_of_call
 from msmelens.lens.record import Evidence, ProvisionResult
 from msmelens.lens.taxonomy import CATEGORIES
+from msmelens.lens.tfidf import fast_transform
 
 MODEL_FORMAT = "msmelens-lens-learned/1"
 _ROUND = 6
@@ -331,7 +332,7 @@ class Featuriser:
         """The feature matrix of ``examples`` (rows in order)."""
         blocks = []
         for (_name, attr, _params), vec in zip(VECTORISERS, self.vectorisers.values(), strict=True):
-            blocks.append(vec.transform([getattr(ex, attr) for ex in examples]))
+            blocks.append(fast_transform(vec, [getattr(ex, attr) for ex in examples]))
         if self.rule_vocab is not None:
             rows, cols = [], []
             for i, ex in enumerate(examples):
@@ -704,29 +705,46 @@ def evidence_spans(
     else:
         cols, vals = row
     h = model.heads[head]
+    cols, vals = np.asarray(cols), np.asarray(vals)
     p = 1.0 / (1.0 + np.exp(-(float(vals @ h.coef[cols]) + h.intercept)))
     sign = 1.0 if p >= h.threshold else -1.0
     terms = model.featuriser.terms("text_word")  # text_word is the first block of columns
-    contributions = [
-        (float(v) * float(h.coef[j]) * sign, int(j)) for j, v in zip(cols, vals, strict=True) if j < len(terms)
-    ]
-    contributions = [c for c in contributions if c[0] > 0]
-    contributions.sort(key=lambda c: (-c[0], c[1]))
-    chosen = {terms[j] for _w, j in contributions[:top]}
+    words = cols < len(terms)
+    columns = cols[words]
+    weights = vals[words] * h.coef[columns] * sign
+    pushing = weights > 0
+    columns, weights = columns[pushing], weights[pushing]
+    heaviest = np.lexsort((columns, -weights))[:top]  # by weight, then column
+    chosen = {terms[int(j)] for j in columns[heaviest]}
     if not chosen:
         return []
     if supports is None:
         supports = head.split(":", 1)[1] if head.startswith("cat:") else "implicit"
     # the model read the first MAX_TEXT_CHARS characters: the spans are the occurrences it read
-    tokens = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(example.model_text)]
-    spans: list[Evidence] = []
-    for i, (tok, start, end) in enumerate(tokens):
-        if tok in chosen:
-            spans.append(Evidence(start, end, example.text[start:end], supports, "model"))
-        if i + 1 < len(tokens):
-            bigram = f"{tok} {tokens[i + 1][0]}"
-            if bigram in chosen:
-                e = tokens[i + 1][2]
-                spans.append(Evidence(start, e, example.text[start:e], supports, "model"))
-    spans.sort(key=lambda e: (e.start, e.end))
-    return spans
+    return [Evidence(s, e, example.text[s:e], supports, "model") for s, e in _term_spans(example.model_text, chosen)]
+
+
+def _term_spans(text: str, chosen: set[str]) -> list[tuple[int, int]]:
+    """Where the words and word pairs ``chosen`` occur in ``text`` as the vectoriser reads it (lower-cased
+    tokens of two or more word characters; a pair is two tokens in a row), sorted."""
+    lowered = text.lower()
+    spans: list[tuple[int, int]] = []
+    if len(lowered) != len(text):  # a letter whose lower case is longer: offsets shift, go token by token
+        tokens = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        for i, (tok, start, end) in enumerate(tokens):
+            if tok in chosen:
+                spans.append((start, end))
+            if i + 1 < len(tokens) and f"{tok} {tokens[i + 1][0]}" in chosen:
+                spans.append((start, tokens[i + 1][2]))
+        return sorted(spans)
+    firsts = {term.split(" ", 1)[0] for term in chosen}
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(firsts, key=len, reverse=True)) + r")\b")
+    for match in pattern.finditer(lowered):  # a whole run of word characters: a token, as _TOKEN finds it
+        start, end = match.span()
+        word = match.group(0)
+        if word in chosen:
+            spans.append((start, end))
+        after = _TOKEN.search(lowered, end)
+        if after is not None and f"{word} {after.group(0)}" in chosen:
+            spans.append((start, after.end()))
+    return sorted(spans)
