@@ -3,7 +3,9 @@
 A concept is one idea named by phrases in each language: "single window", "guichet unique", "ventanilla
 única". ``parse_query`` cuts a query into units: the longest concept phrases it contains (matched on stems,
 so "advance ruling" and "resoluciones anticipadas" both match) and its other meaningful words. Search then
-finds, for a concept, any of its phrases in any language, and for a plain word, its stems.
+finds, for a concept, any of its phrases in any language, and for a plain word, its stems. ``concepts_in``
+finds the concepts a text mentions: the search index holds a ``concept_token`` for each mention, so a concept
+unit is one token to look up (``fingerprint`` tells which table an index was built from).
 
 The table is the lens lexicons' aligned concept (their SME acronyms, ``SIZE_TRIGGERS``) plus a curated table
 of trade-facilitation and MSME terms, written from the WTO Trade Facilitation Agreement's three official
