@@ -51,7 +51,6 @@ PREFER_BOOST = 1.25  # rank factor of a cross-lingual query's hits in its own la
 INDEXED_CONCEPTS = "29ae745b7a00d808"
 LANGUAGE_TOKEN = "zzlang"  # + "en", "fr", "es" or "xx": no word of the three languages looks like it
 _WORD = re.compile(r"\w+", re.UNICODE)
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 @dataclass(slots=True)
@@ -88,14 +87,6 @@ def fold(text: str) -> str:
     if len(low) != len(text) or "\u03a3" in text:  # a letter whose lower case is longer; Greek final sigma
         return "".join(map(_fold_char, text))
     return _NON_ASCII.sub(_fold_match, low)
-
-
-def fold_for_index(text: str) -> str:
-    """Fast lower-case, accent-free text (lengths may change; use ``fold`` for offsets)."""
-    low = text.lower()
-    if low.isascii():
-        return low
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", low))
 
 
 def _heading(path: object) -> str:
@@ -354,15 +345,6 @@ def search_units(
             cursor.execute(f"SELECT COUNT(*) {base}", args)
             total = int(cursor.fetchone()[0])
     return total, [(int(pk), float(rank or 0.0)) for pk, rank, _ in fetched]
-
-
-def search_ids(
-    terms: list[str], filters: Filters, *, limit: int, offset: int, cross_lingual: bool = False
-) -> tuple[int, list[tuple[int, float]]]:
-    """``search_units`` for the words of ``query_terms`` (stemmed; concepts only when ``cross_lingual``)."""
-    return search_units(
-        query_units(" ".join(terms), cross_lingual=cross_lingual), filters, limit=limit, offset=offset
-    )
 
 
 def _stem_start(stem: str) -> str:

@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from msmelens.agreements.search import fold_for_index as fold
+from msmelens.corpus.stemming import fold
 from msmelens.guide.assessment import OBSTACLE_LABELS
 
 
