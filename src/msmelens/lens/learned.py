@@ -49,7 +49,7 @@ from msmelens.corpus.model import Document
 from msmelens.lens.calibration import Calibrator, fit_calibrator, score_of_call
 from msmelens.lens.record import Evidence, ProvisionResult
 from msmelens.lens.taxonomy import CATEGORIES
-from msmelens.lens.tfidf import fast_transform
+from msmelens.lens.tfidf import TOKEN, fast_transform
 
 MODEL_FORMAT = "msmelens-lens-learned/1"
 _ROUND = 6
@@ -673,13 +673,10 @@ def train_full(examples: Sequence[Example], *, lens_version: str, scoped: bool =
 
 # ---------------------------------------------------------------- evidence
 
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")
-
-
 def row_entries(X: Any, i: int) -> tuple[np.ndarray, np.ndarray]:
     """Columns and values of row ``i`` of a CSR matrix, without building a new matrix."""
     start, end = X.indptr[i], X.indptr[i + 1]
-    return X.indices[start:end], X.data[start:end]  # TfidfVectorizer's default token_pattern
+    return X.indices[start:end], X.data[start:end]
 
 
 def evidence_spans(
@@ -730,7 +727,7 @@ def _term_spans(text: str, chosen: set[str]) -> list[tuple[int, int]]:
     lowered = text.lower()
     spans: list[tuple[int, int]] = []
     if len(lowered) != len(text):  # a letter whose lower case is longer: offsets shift, go token by token
-        tokens = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        tokens = [(m.group(0).lower(), m.start(), m.end()) for m in TOKEN.finditer(text)]
         for i, (tok, start, end) in enumerate(tokens):
             if tok in chosen:
                 spans.append((start, end))
@@ -739,12 +736,12 @@ def _term_spans(text: str, chosen: set[str]) -> list[tuple[int, int]]:
         return sorted(spans)
     firsts = {term.split(" ", 1)[0] for term in chosen}
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(firsts, key=len, reverse=True)) + r")\b")
-    for match in pattern.finditer(lowered):  # a whole run of word characters: a token, as _TOKEN finds it
+    for match in pattern.finditer(lowered):  # a whole run of word characters: a token, as TOKEN finds it
         start, end = match.span()
         word = match.group(0)
         if word in chosen:
             spans.append((start, end))
-        after = _TOKEN.search(lowered, end)
+        after = TOKEN.search(lowered, end)
         if after is not None and f"{word} {after.group(0)}" in chosen:
             spans.append((start, after.end()))
     return sorted(spans)

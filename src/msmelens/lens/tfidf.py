@@ -23,6 +23,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+TOKEN = re.compile(DEFAULT_TOKEN_PATTERN)  # scikit-learn's words: two or more word characters
 
 
 def supported(vec: TfidfVectorizer) -> bool:
@@ -49,7 +50,7 @@ def _counts(vec: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix:
     vocabulary: dict[str, int] = vec.vocabulary_
     vocabulary_terms = vocabulary.keys()
     pairs = tuple(vec.ngram_range) == (1, 2)
-    findall = re.compile(DEFAULT_TOKEN_PATTERN).findall
+    findall = TOKEN.findall
     indptr = [0]
     indices: list[int] = []
     values: list[float] = []
